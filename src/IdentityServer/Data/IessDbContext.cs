@@ -1,0 +1,78 @@
+using Iess.Identity.Accounts;
+using Iess.Identity.Audit;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Iess.Identity.Data;
+
+/// <summary>The one database context: Identity, OpenIddict, data-protection keys, password history and audit.</summary>
+public abstract class IessDbContext(DbContextOptions options) : IdentityDbContext<IessUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.UseOpenIddict();
+
+        builder.Entity<IessUser>(user =>
+        {
+            user.Property(u => u.IessId).HasMaxLength(13).IsRequired();
+            user.Property(u => u.Branch).HasMaxLength(4);
+            user.Property(u => u.GivenNames).HasMaxLength(100);
+            user.Property(u => u.FamilyNames).HasMaxLength(100);
+            user.Property(u => u.BusinessName).HasMaxLength(200);
+            user.Property(u => u.LegalRepresentativeCedula).HasMaxLength(10);
+            user.Property(u => u.LegalRepresentativeName).HasMaxLength(200);
+            user.HasIndex(u => new { u.IessId, u.AccountType });
+        });
+
+        builder.Entity<PasswordHistoryEntry>(entry =>
+        {
+            entry.ToTable("PasswordHistory");
+            entry.Property(e => e.UserId).HasMaxLength(450).IsRequired();
+            entry.Property(e => e.PasswordHash).HasMaxLength(200).IsRequired();
+            entry.HasIndex(e => new { e.UserId, e.ChangedAt });
+            entry.HasOne<IessUser>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<AuditEvent>(audit =>
+        {
+            audit.ToTable("AuditEvents");
+            audit.Property(e => e.Type).HasMaxLength(64).IsRequired();
+            audit.Property(e => e.Outcome).HasMaxLength(32).IsRequired();
+            audit.Property(e => e.Subject).HasMaxLength(450);
+            audit.Property(e => e.Actor).HasMaxLength(450);
+            audit.Property(e => e.IpAddress).HasMaxLength(64);
+            audit.Property(e => e.Detail).HasMaxLength(2000);
+            audit.Property(e => e.PreviousHash).HasMaxLength(64).IsRequired();
+            audit.Property(e => e.Hash).HasMaxLength(64).IsRequired();
+            audit.HasIndex(e => e.Sequence).IsUnique();
+            audit.HasIndex(e => new { e.Subject, e.OccurredAt });
+            audit.HasIndex(e => new { e.Type, e.OccurredAt });
+        });
+    }
+}
+
+/// <summary>The context as SQLite sees it (its own migrations folder).</summary>
+public sealed class SqliteIessDbContext(DbContextOptions<SqliteIessDbContext> options) : IessDbContext(options)
+{
+    /// <summary>SQLite cannot sort or compare DateTimeOffset text, so instants are stored as sortable integers.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
+
+/// <summary>The context as SQL Server sees it (its own migrations folder).</summary>
+public sealed class SqlServerIessDbContext(DbContextOptions<SqlServerIessDbContext> options) : IessDbContext(options);
+
+/// <summary>The context as PostgreSQL sees it (its own migrations folder).</summary>
+public sealed class PostgreSqlIessDbContext(DbContextOptions<PostgreSqlIessDbContext> options) : IessDbContext(options);

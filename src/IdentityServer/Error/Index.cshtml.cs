@@ -1,0 +1,43 @@
+using Iess.Identity.Hosting;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Iess.Identity.Error;
+
+/// <summary>
+/// The one error page: a plain Spanish message for the status code, plus the OAuth error when OpenIddict refused a
+/// request it could not send back to the app (an unregistered redirect_uri, an unknown client).
+/// </summary>
+[IgnoreAntiforgeryToken]
+public sealed class IndexModel(IStringLocalizer<SharedResource> text) : PageModel
+{
+    public string Message { get; private set; } = "";
+
+    public string? ProtocolError { get; private set; }
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        var response = HttpContext.GetOpenIddictServerResponse();
+        ProtocolError = response?.Error;
+        Message = code switch
+        {
+            400 when ProtocolError is not null => text["ErrorProtocol"],
+            400 => text["ErrorBadRequest"],
+            403 => text["ErrorForbidden"],
+            404 => text["ErrorNotFound"],
+            405 => text["ErrorBadRequest"],
+            503 => text["ErrorUnavailable"],
+            _ => text["ErrorUnexpected"],
+        };
+        if (code is >= 400 and < 600)
+        {
+            Response.StatusCode = code.Value;
+        }
+    }
+}

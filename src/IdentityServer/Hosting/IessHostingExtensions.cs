@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using Iess.Identity.Accounts;
+using Iess.Identity.Audit;
+using Iess.Identity.Connect;
+using Iess.Identity.Data;
+using Iess.Identity.Login;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+
+namespace Iess.Identity.Hosting;
+
+/// <summary>Wires every feature into the host: one <c>AddX()</c> per feature, then the middleware pipeline.</summary>
+public static class IessHostingExtensions
+{
+    public static readonly CultureInfo[] SupportedCultures = [new("es-EC"), new("en")];
+
+    public static WebApplicationBuilder AddIessIdentity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var environment = builder.Environment;
+
+        // First, so migrations run before any other hosted service (data protection reads its keys at start).
+        services.AddHostedService<StartupTasks.Runner>();
+
+        services.AddOptions<HostingOptions>()
+            .Bind(configuration.GetSection(HostingOptions.Section))
+            .PostConfigure(o => o.SecureCookies = configuration.GetValue<bool?>($"{HostingOptions.Section}:SecureCookies") ?? !environment.IsDevelopment());
+        var hosting = configuration.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new HostingOptions();
+        if (hosting.JsonLogs)
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole();
+        }
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddIessData(configuration, environment);
+        services.AddIessAccounts(configuration, environment);
+        services.AddIessConnect(configuration, environment);
+        services.AddIessLogin();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<IessMetrics>();
+        services.AddScoped<StartupTasks>();
+
+        services.AddDataProtection().SetApplicationName("IessIdentity").PersistKeysToDbContext<IessDbContext>();
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddRazorPages(o => o.RootDirectory = "/")
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "iess.af";
+            o.FormFieldName = "__af";
+        });
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("es-EC");
+            o.SupportedCultures = SupportedCultures;
+            o.SupportedUICultures = SupportedCultures;
+            o.RequestCultureProviders = [new UiLocalesCultureProvider(), new CookieRequestCultureProvider()];
+        });
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in hosting.TrustedProxies)
+            {
+                o.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
+
+        services.AddHealthChecks().AddDbContextCheck<IessDbContext>("database", tags: ["ready"]);
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(IessMetrics.MeterName).AddAspNetCoreInstrumentation();
+            if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            {
+                metrics.AddOtlpExporter();
+            }
+        });
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o =>
+        {
+            o.ValueLengthLimit = 16 * 1024;
+            o.KeyLengthLimit = 256;
+            o.ValueCountLimit = 200;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        return builder;
+    }
+
+    public static WebApplication UseIessIdentity(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<BadRequestGuard>();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseSecurityHeaders(SecurityHeaders.Policy(app.Environment));
+        app.UseExceptionHandler("/Error/500");
+        app.UseStatusCodePagesWithReExecute("/Error/{0}");
+        app.UseRequestLocalization();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new()
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
+        });
+        app.MapGet("/Language", (HttpContext http, string? culture, string? returnUrl) =>
+        {
+            var chosen = SupportedCultures.FirstOrDefault(c => c.Name == culture)?.Name ?? "es-EC";
+            http.Response.Cookies.Append(
+                CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
+                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365) });
+            var target = !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+                && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
+            return Results.LocalRedirect(target);
+        });
+        app.MapConnectEndpoints();
+        app.MapRazorPages();
+        return app;
+    }
+}

@@ -1,0 +1,57 @@
+using Iess.Identity.Connect;
+using Iess.Identity.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Iess.Identity.Hosting;
+
+/// <summary>What runs before the server takes requests: migrations (when allowed), clients from configuration, demo data.</summary>
+public sealed class StartupTasks(
+    IessDbContext db,
+    IOptions<DatabaseOptions> database,
+    IOptions<HostingOptions> hosting,
+    IHostEnvironment environment,
+    ClientReconciler clients,
+    IServiceProvider services,
+    ILogger<StartupTasks> logger)
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0)
+        {
+            logger.LogInformation("Database schema is up to date.");
+            return;
+        }
+
+        logger.LogInformation("Applying {Count} migrations: {Migrations}", pending.Count, string.Join(", ", pending));
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (database.Value.MigrateOnStart ?? environment.IsDevelopment())
+        {
+            await MigrateAsync(cancellationToken);
+        }
+
+        await clients.ReconcileAsync(cancellationToken);
+
+        if (environment.IsDevelopment() && hosting.Value.SeedDemoData)
+        {
+            await ActivatorUtilities.CreateInstance<DevelopmentSeeder>(services).SeedAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Runs the start-up tasks before Kestrel starts listening.</summary>
+    public sealed class Runner(IServiceScopeFactory scopes) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            using var scope = scopes.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<StartupTasks>().RunAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

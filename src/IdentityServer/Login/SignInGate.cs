@@ -1,0 +1,78 @@
+using Iess.Identity.Accounts;
+using Iess.Identity.Audit;
+using Iess.Identity.Hosting;
+using Microsoft.AspNetCore.Identity;
+
+namespace Iess.Identity.Login;
+
+/// <summary>
+/// Checks a typed identifier and password: the same work and the same answer for an unknown identifier, an
+/// account without a password and a wrong password; lockout after the limit; an audit event for every outcome.
+/// </summary>
+public sealed class SignInGate(
+    AccountDirectory directory,
+    UserManager<IessUser> users,
+    SignInManager<IessUser> signIn,
+    IPasswordHasher<IessUser> hasher,
+    AuditLog audit,
+    IessMetrics metrics)
+{
+    private static string? decoyHash;
+
+    /// <summary>The result of a password check, as the page needs it.</summary>
+    public enum Outcome
+    {
+        SignedIn,
+        NeedsSecondFactor,
+        Failed,
+        LockedOut,
+        OfficerWithoutSecondFactor,
+    }
+
+    public async Task<(Outcome Outcome, IessUser? User)> PasswordAsync(string identifier, string? branch, string password, bool officer, HttpContext http)
+    {
+        var user = await directory.FindForSignInAsync(identifier, branch, officer);
+        if (user is null || string.IsNullOrEmpty(user.PasswordHash))
+        {
+            // Spend the same hashing time as a real check so timing does not reveal which accounts exist.
+            decoyHash ??= hasher.HashPassword(new IessUser(), Guid.NewGuid().ToString("N"));
+            hasher.VerifyHashedPassword(user ?? new IessUser(), decoyHash, password);
+            await audit.WriteAsync("signin.failed", "failure", user?.Id, null, http, user is null ? "unknown identifier" : "no password set");
+            metrics.SignIn("failed");
+            return (Outcome.Failed, null);
+        }
+
+        var wasLocked = await users.IsLockedOutAsync(user);
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded || result.RequiresTwoFactor)
+        {
+            if (officer && result.Succeeded)
+            {
+                // Officers must have a second factor; without one the session is not kept.
+                await signIn.SignOutAsync();
+                await audit.WriteAsync("signin.failed", "denied", user.Id, user.Id, http, "officer without TOTP");
+                return (Outcome.OfficerWithoutSecondFactor, user);
+            }
+
+            await audit.WriteAsync(result.Succeeded ? "signin.success" : "signin.password_ok", "success", user.Id, user.Id, http);
+            metrics.SignIn(result.Succeeded ? "success" : "second_factor");
+            return (result.Succeeded ? Outcome.SignedIn : Outcome.NeedsSecondFactor, user);
+        }
+
+        if (result.IsLockedOut)
+        {
+            if (!wasLocked)
+            {
+                await audit.WriteAsync("account.locked", "success", user.Id, "system", http, "too many failed sign-ins");
+            }
+
+            await audit.WriteAsync("signin.failed", "locked", user.Id, user.Id, http);
+            metrics.SignIn("locked");
+            return (Outcome.LockedOut, user);
+        }
+
+        await audit.WriteAsync("signin.failed", "failure", user.Id, user.Id, http, "wrong password");
+        metrics.SignIn("failed");
+        return (Outcome.Failed, user);
+    }
+}
