@@ -1,5 +1,6 @@
 using Iess.Identity.Accounts;
 using Iess.Identity.Audit;
+using Iess.Identity.Messaging;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,8 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
     public DbSet<PasswordHistoryEntry> PasswordHistory => Set<PasswordHistoryEntry>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -40,6 +43,19 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
             entry.Property(e => e.PasswordHash).HasMaxLength(200).IsRequired();
             entry.HasIndex(e => new { e.UserId, e.ChangedAt });
             entry.HasOne<IessUser>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<OutboxMessage>(message =>
+        {
+            message.ToTable("OutboxMessages");
+            message.Property(m => m.Purpose).HasMaxLength(64).IsRequired();
+            message.Property(m => m.Recipient).HasMaxLength(320).IsRequired();
+            message.Property(m => m.Subject).HasMaxLength(300);
+            message.Property(m => m.UserId).HasMaxLength(450);
+            message.Property(m => m.ClaimedBy).HasMaxLength(200);
+            message.Property(m => m.LastError).HasMaxLength(600);
+            message.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+            message.HasIndex(m => new { m.UserId, m.QueuedAt });
         });
 
         builder.Entity<AuditEvent>(audit =>

@@ -5,6 +5,7 @@ using Iess.Identity.Audit;
 using Iess.Identity.Connect;
 using Iess.Identity.Data;
 using Iess.Identity.Login;
+using Iess.Identity.Messaging;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
@@ -42,6 +43,7 @@ public static class IessHostingExtensions
         services.AddIessAccounts(configuration, environment);
         services.AddIessConnect(configuration, environment);
         services.AddIessLogin();
+        services.AddIessMessaging(configuration, environment);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();
         services.AddScoped<StartupTasks>();

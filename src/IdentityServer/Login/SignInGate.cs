@@ -1,5 +1,7 @@
 using Iess.Identity.Accounts;
 using Iess.Identity.Audit;
+using Iess.Identity.Data;
+using Iess.Identity.Messaging;
 using Iess.Identity.Hosting;
 using Microsoft.AspNetCore.Identity;
 
@@ -15,7 +17,9 @@ public sealed class SignInGate(
     SignInManager<IessUser> signIn,
     IPasswordHasher<IessUser> hasher,
     AuditLog audit,
-    IessMetrics metrics)
+    IessMetrics metrics,
+    MessageOutbox outbox,
+    IessDbContext db)
 {
     private static string? decoyHash;
 
@@ -64,6 +68,11 @@ public sealed class SignInGate(
             if (!wasLocked)
             {
                 await audit.WriteAsync("account.locked", "success", user.Id, "system", http, "too many failed sign-ins");
+                if (user.EmailConfirmed && user.Email is not null && user.LockoutEnd is { } until)
+                {
+                    outbox.QueueEmail(user.Email, EmailTemplates.AccountLocked(user.DisplayName, until), "account.locked", user.Id);
+                    await db.SaveChangesAsync();
+                }
             }
 
             await audit.WriteAsync("signin.failed", "locked", user.Id, user.Id, http);
