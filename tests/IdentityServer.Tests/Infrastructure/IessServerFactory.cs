@@ -26,6 +26,9 @@ public class IessServerFactory : WebApplicationFactory<Program>
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>The hosting environment; Development (demo data, captured mail) unless a test says otherwise.</summary>
+    public string EnvironmentName { get; set; } = "Development";
+
     /// <summary>A private temporary folder: database file, keys.</summary>
     public string Folder { get; }
 
@@ -58,7 +61,7 @@ public class IessServerFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(EnvironmentName);
         ConnectionString = Provider switch
         {
             DatabaseProvider.Sqlite => $"Data Source={Path.Combine(Folder, "iess.db")}",
