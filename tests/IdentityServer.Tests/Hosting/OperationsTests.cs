@@ -168,5 +168,17 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Contains("No hay mensajes", await browser.Http.GetStringAsync("/dev/sms"));
     }
 
+    [Fact]
+    public async Task DataProtectionKeys_AreKeptInTheDatabase_SoEveryNodeSharesThem()
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        await http.GetStringAsync("/Login");
+
+        await using var scope = server.CreateScope();
+        var keys = await scope.ServiceProvider.GetRequiredService<IessDbContext>().DataProtectionKeys.AsNoTracking().ToListAsync();
+        Assert.NotEmpty(keys);
+        Assert.All(keys, k => Assert.Contains("<key ", k.Xml));
+    }
+
     private static string Flatten(Exception error) => error.InnerException is null ? error.Message : error.Message + " | " + Flatten(error.InnerException);
 }
