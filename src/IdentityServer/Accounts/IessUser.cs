@@ -35,6 +35,14 @@ public class IessUser : IdentityUser
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The registered security image (see <c>Recovery/SecurityImages</c>), or null when none is set.</summary>
+    public int? SecurityImageId { get; set; }
+
+    /// <summary>When self-service recovery locked for this account (too many failures); officers see it and why.</summary>
+    public DateTimeOffset? RecoveryLockedAt { get; set; }
+
+    public string? RecoveryLockReason { get; set; }
+
     public string DisplayName => AccountType == AccountType.Employer
         ? BusinessName ?? IessId
         : $"{GivenNames} {FamilyNames}".Trim();

@@ -1,6 +1,8 @@
 using Iess.Identity.Accounts;
 using Iess.Identity.Audit;
+using Iess.Identity.Captcha;
 using Iess.Identity.Messaging;
+using Iess.Identity.Recovery;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +21,14 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    public DbSet<AccountFlow> AccountFlows => Set<AccountFlow>();
+
+    public DbSet<SecurityAnswer> SecurityAnswers => Set<SecurityAnswer>();
+
+    public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
+
+    public DbSet<CaptchaRedemption> CaptchaRedemptions => Set<CaptchaRedemption>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -33,6 +43,7 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
             user.Property(u => u.BusinessName).HasMaxLength(200);
             user.Property(u => u.LegalRepresentativeCedula).HasMaxLength(10);
             user.Property(u => u.LegalRepresentativeName).HasMaxLength(200);
+            user.Property(u => u.RecoveryLockReason).HasMaxLength(32);
             user.HasIndex(u => new { u.IessId, u.AccountType });
         });
 
@@ -56,6 +67,47 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
             message.Property(m => m.LastError).HasMaxLength(600);
             message.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
             message.HasIndex(m => new { m.UserId, m.QueuedAt });
+        });
+
+        builder.Entity<AccountFlow>(flow =>
+        {
+            flow.ToTable("AccountFlows");
+            flow.Property(f => f.UserId).HasMaxLength(450);
+            flow.Property(f => f.IdentifierHash).HasMaxLength(64).IsRequired();
+            flow.Property(f => f.BindingHash).HasMaxLength(64).IsRequired();
+            flow.Property(f => f.IpAddress).HasMaxLength(64);
+            flow.Property(f => f.CodeHash).HasMaxLength(64);
+            flow.Property(f => f.LinkHash).HasMaxLength(64);
+            flow.Property(f => f.LockReason).HasMaxLength(32);
+            flow.Property(f => f.Version).IsConcurrencyToken();
+            flow.HasIndex(f => new { f.IdentifierHash, f.CreatedAt });
+            flow.HasIndex(f => new { f.IpAddress, f.CreatedAt });
+            flow.HasIndex(f => new { f.UserId, f.CreatedAt });
+        });
+
+        builder.Entity<SecurityAnswer>(answer =>
+        {
+            answer.ToTable("SecurityAnswers");
+            answer.Property(a => a.UserId).HasMaxLength(450).IsRequired();
+            answer.Property(a => a.AnswerHash).HasMaxLength(200).IsRequired();
+            answer.HasIndex(a => new { a.UserId, a.QuestionId }).IsUnique();
+            answer.HasOne<IessUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ServerSecret>(secret =>
+        {
+            secret.ToTable("ServerSecrets");
+            secret.HasKey(s => s.Name);
+            secret.Property(s => s.Name).HasMaxLength(64);
+            secret.Property(s => s.Value).HasMaxLength(64).IsRequired();
+        });
+
+        builder.Entity<CaptchaRedemption>(redemption =>
+        {
+            redemption.ToTable("CaptchaRedemptions");
+            redemption.HasKey(r => r.Challenge);
+            redemption.Property(r => r.Challenge).HasMaxLength(64);
+            redemption.HasIndex(r => r.ExpiresAt);
         });
 
         builder.Entity<AuditEvent>(audit =>

@@ -1,13 +1,24 @@
 using Iess.Identity.Accounts;
+using Iess.Identity.Recovery;
 using Microsoft.AspNetCore.Identity;
 
 namespace Iess.Identity.Hosting;
 
 /// <summary>The demo accounts the README lists, created once in Development so a newcomer can sign in at once.</summary>
-public sealed class DevelopmentSeeder(UserManager<IessUser> users, RoleManager<IdentityRole> roles, TimeProvider time, ILogger<DevelopmentSeeder> logger)
+public sealed class DevelopmentSeeder(UserManager<IessUser> users, RoleManager<IdentityRole> roles, SecurityProfile profiles, TimeProvider time, ILogger<DevelopmentSeeder> logger)
 {
     /// <summary>The demo officer's authenticator secret (Base32), printed in the README for Development only.</summary>
     public const string OfficerTotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+    /// <summary>The first demo affiliate's security image (Estrella azul) and answers, printed in the README.</summary>
+    public const int DemoSecurityImage = 6;
+
+    public static readonly IReadOnlyDictionary<int, string> DemoSecurityAnswers = new Dictionary<int, string>
+    {
+        [1] = "Firulais",
+        [2] = "Cuenca",
+        [3] = "Escuela Fiscal Quito",
+    };
 
     public static readonly string[] OfficerRoles = ["helpdesk", "supervisor", "administrator"];
 
@@ -21,12 +32,16 @@ public sealed class DevelopmentSeeder(UserManager<IessUser> users, RoleManager<I
             }
         }
 
-        await EnsureAsync(new IessUser
+        var maria = await EnsureAsync(new IessUser
         {
             AccountType = AccountType.Affiliate, IessId = "1710034065", GivenNames = "María José", FamilyNames = "Pérez Andrade",
             DateOfBirth = new DateOnly(1985, 3, 14), Email = "maria.perez@example.ec", EmailConfirmed = true,
             PhoneNumber = "+593991234567", PhoneNumberConfirmed = true,
         }, "Chimborazo-Cumbre-2026");
+        if (maria is not null)
+        {
+            await profiles.SetAsync(maria, DemoSecurityImage, DemoSecurityAnswers);
+        }
 
         await EnsureAsync(new IessUser
         {

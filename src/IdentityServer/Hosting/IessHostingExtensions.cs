@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Net;
 using Iess.Identity.Accounts;
 using Iess.Identity.Audit;
+using Iess.Identity.Captcha;
 using Iess.Identity.Connect;
 using Iess.Identity.Data;
 using Iess.Identity.Login;
 using Iess.Identity.Messaging;
+using Iess.Identity.Recovery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
@@ -44,6 +46,8 @@ public static class IessHostingExtensions
         services.AddIessConnect(configuration, environment);
         services.AddIessLogin();
         services.AddIessMessaging(configuration, environment);
+        services.AddIessCaptcha(configuration);
+        services.AddIessRecovery(configuration);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();
         services.AddScoped<StartupTasks>();
@@ -132,6 +136,8 @@ public static class IessHostingExtensions
             return Results.LocalRedirect(target);
         });
         app.MapConnectEndpoints();
+        app.MapCaptchaEndpoints();
+        app.MapRecoveryEndpoints();
         app.MapRazorPages();
         return app;
     }

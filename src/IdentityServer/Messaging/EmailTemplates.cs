@@ -26,8 +26,36 @@ public static class EmailTemplates
             [$"After several failed sign-in attempts your account is locked until {time} (Ecuador time). You can sign in normally afterwards.", UnexpectedEn]);
     }
 
-    private static EmailContent Render(string subject, string name, string[] spanish, string[] english)
+    public static EmailContent RecoveryCode(string name, string code, Uri link, TimeSpan lifetime)
     {
+        var minutes = (int)lifetime.TotalMinutes;
+        return Render(
+            "Su código para recuperar la clave del IESS / Your IESS password recovery code",
+            name,
+            [$"Su código de verificación es: {code}", "También puede abrir el enlace de abajo (en cualquier dispositivo) y confirmar.",
+             $"El código y el enlace sirven una sola vez y vencen en {minutes} minutos.",
+             "Si usted no pidió recuperar su clave, ignore este mensaje: su clave no cambia. Nunca comparta este código; el IESS no se lo pedirá."],
+            [$"Your verification code is: {code}", "You can also open the link below (on any device) and confirm.",
+             $"The code and the link work once and expire in {minutes} minutes.",
+             "If you did not ask to recover your password, ignore this message: your password does not change. Never share this code; IESS will not ask for it."],
+            link);
+    }
+
+    public static EmailContent PasswordChanged(string name, DateTimeOffset at)
+    {
+        var time = at.ToOffset(TimeSpan.FromHours(-5)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        return Render(
+            "Su clave del IESS fue cambiada / Your IESS password was changed",
+            name,
+            [$"Su clave fue cambiada el {time} (hora de Ecuador) y se cerraron todas sus sesiones abiertas.",
+             "Si no fue usted, acérquese cuanto antes a un centro de atención del IESS con su cédula para proteger su cuenta."],
+            [$"Your password was changed on {time} (Ecuador time) and every open session was signed out.",
+             "If this was not you, visit an IESS service centre with your ID as soon as possible to protect your account."]);
+    }
+
+    private static EmailContent Render(string subject, string name, string[] spanish, string[] english, Uri? link = null)
+    {
+        var href = link is null ? null : WebUtility.HtmlEncode(link.AbsoluteUri);
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"es-EC\"><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(subject)).Append("</title></head>")
             .Append("<body style=\"font-family:Arial,sans-serif;color:#1b1b1b;line-height:1.5\">")
@@ -35,6 +63,12 @@ public static class EmailTemplates
         foreach (var paragraph in spanish)
         {
             html.Append("<p>").Append(WebUtility.HtmlEncode(paragraph)).Append("</p>");
+        }
+
+        if (href is not null)
+        {
+            html.Append("<p><a href=\"").Append(href).Append("\" style=\"background:#1d7a46;color:#fff;padding:10px 16px;text-decoration:none;border-radius:4px\">Confirmar y continuar / Confirm and continue</a></p>")
+                .Append("<p style=\"font-size:12px;word-break:break-all\">").Append(href).Append("</p>");
         }
 
         html.Append("<hr><div lang=\"en\"><p>Dear ").Append(WebUtility.HtmlEncode(name)).Append(",</p>");
@@ -49,6 +83,11 @@ public static class EmailTemplates
         foreach (var paragraph in spanish)
         {
             text.Append(paragraph).Append("\n\n");
+        }
+
+        if (link is not null)
+        {
+            text.Append(link.AbsoluteUri).Append("\n\n");
         }
 
         text.Append("---\nDear ").Append(name).Append(",\n\n");

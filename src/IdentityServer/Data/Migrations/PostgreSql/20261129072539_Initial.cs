@@ -13,6 +13,38 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AccountFlows",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    State = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    IdentifierHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    BindingHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    KnowledgeAttempts = table.Column<int>(type: "integer", nullable: false),
+                    ImageAttempts = table.Column<int>(type: "integer", nullable: false),
+                    CodeAttempts = table.Column<int>(type: "integer", nullable: false),
+                    Sends = table.Column<int>(type: "integer", nullable: false),
+                    Channel = table.Column<int>(type: "integer", nullable: true),
+                    CodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    LinkHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CodeExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastSentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LockReason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccountFlows", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
                 {
@@ -41,6 +73,9 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                     LegalRepresentativeCedula = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
                     LegalRepresentativeName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SecurityImageId = table.Column<int>(type: "integer", nullable: true),
+                    RecoveryLockedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RecoveryLockReason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -81,6 +116,18 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CaptchaRedemptions",
+                columns: table => new
+                {
+                    Challenge = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CaptchaRedemptions", x => x.Challenge);
                 });
 
             migrationBuilder.CreateTable(
@@ -166,6 +213,19 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OutboxMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ServerSecrets",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Value = table.Column<byte[]>(type: "bytea", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServerSecrets", x => x.Name);
                 });
 
             migrationBuilder.CreateTable(
@@ -296,6 +356,27 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "SecurityAnswers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    QuestionId = table.Column<int>(type: "integer", nullable: false),
+                    AnswerHash = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecurityAnswers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SecurityAnswers_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictAuthorizations",
                 columns: table => new
                 {
@@ -351,6 +432,21 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                         principalTable: "OpenIddictAuthorizations",
                         principalColumn: "Id");
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_IdentifierHash_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "IdentifierHash", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_IpAddress_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "IpAddress", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_UserId_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "UserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -411,6 +507,11 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                 columns: new[] { "Type", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CaptchaRedemptions_ExpiresAt",
+                table: "CaptchaRedemptions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OpenIddictApplications_ClientId",
                 table: "OpenIddictApplications",
                 column: "ClientId",
@@ -457,11 +558,20 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                 name: "IX_PasswordHistory_UserId_ChangedAt",
                 table: "PasswordHistory",
                 columns: new[] { "UserId", "ChangedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecurityAnswers_UserId_QuestionId",
+                table: "SecurityAnswers",
+                columns: new[] { "UserId", "QuestionId" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AccountFlows");
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -481,6 +591,9 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
+                name: "CaptchaRedemptions");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
@@ -494,6 +607,12 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "PasswordHistory");
+
+            migrationBuilder.DropTable(
+                name: "SecurityAnswers");
+
+            migrationBuilder.DropTable(
+                name: "ServerSecrets");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

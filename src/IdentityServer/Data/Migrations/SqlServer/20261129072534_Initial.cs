@@ -12,6 +12,38 @@ namespace Iess.Identity.Data.Migrations.SqlServer
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AccountFlows",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Kind = table.Column<int>(type: "int", nullable: false),
+                    State = table.Column<int>(type: "int", nullable: false),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    IdentifierHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    BindingHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    IpAddress = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    KnowledgeAttempts = table.Column<int>(type: "int", nullable: false),
+                    ImageAttempts = table.Column<int>(type: "int", nullable: false),
+                    CodeAttempts = table.Column<int>(type: "int", nullable: false),
+                    Sends = table.Column<int>(type: "int", nullable: false),
+                    Channel = table.Column<int>(type: "int", nullable: true),
+                    CodeHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    LinkHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    CodeExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastSentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LockReason = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    Version = table.Column<int>(type: "int", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccountFlows", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
                 {
@@ -40,6 +72,9 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                     LegalRepresentativeCedula = table.Column<string>(type: "nvarchar(10)", maxLength: 10, nullable: true),
                     LegalRepresentativeName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    SecurityImageId = table.Column<int>(type: "int", nullable: true),
+                    RecoveryLockedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    RecoveryLockReason = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
                     UserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
@@ -80,6 +115,18 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CaptchaRedemptions",
+                columns: table => new
+                {
+                    Challenge = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CaptchaRedemptions", x => x.Challenge);
                 });
 
             migrationBuilder.CreateTable(
@@ -165,6 +212,19 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OutboxMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ServerSecrets",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Value = table.Column<byte[]>(type: "varbinary(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServerSecrets", x => x.Name);
                 });
 
             migrationBuilder.CreateTable(
@@ -295,6 +355,27 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "SecurityAnswers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    UserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    QuestionId = table.Column<int>(type: "int", nullable: false),
+                    AnswerHash = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecurityAnswers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SecurityAnswers_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictAuthorizations",
                 columns: table => new
                 {
@@ -350,6 +431,21 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                         principalTable: "OpenIddictAuthorizations",
                         principalColumn: "Id");
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_IdentifierHash_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "IdentifierHash", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_IpAddress_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "IpAddress", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_UserId_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "UserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -412,6 +508,11 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                 columns: new[] { "Type", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CaptchaRedemptions_ExpiresAt",
+                table: "CaptchaRedemptions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OpenIddictApplications_ClientId",
                 table: "OpenIddictApplications",
                 column: "ClientId",
@@ -461,11 +562,20 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                 name: "IX_PasswordHistory_UserId_ChangedAt",
                 table: "PasswordHistory",
                 columns: new[] { "UserId", "ChangedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecurityAnswers_UserId_QuestionId",
+                table: "SecurityAnswers",
+                columns: new[] { "UserId", "QuestionId" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AccountFlows");
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -485,6 +595,9 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
+                name: "CaptchaRedemptions");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
@@ -498,6 +611,12 @@ namespace Iess.Identity.Data.Migrations.SqlServer
 
             migrationBuilder.DropTable(
                 name: "PasswordHistory");
+
+            migrationBuilder.DropTable(
+                name: "SecurityAnswers");
+
+            migrationBuilder.DropTable(
+                name: "ServerSecrets");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

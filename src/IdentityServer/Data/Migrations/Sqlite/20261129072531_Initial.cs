@@ -12,6 +12,38 @@ namespace Iess.Identity.Data.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "AccountFlows",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    State = table.Column<int>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    IdentifierHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    BindingHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IpAddress = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    KnowledgeAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ImageAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CodeAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sends = table.Column<int>(type: "INTEGER", nullable: false),
+                    Channel = table.Column<int>(type: "INTEGER", nullable: true),
+                    CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LinkHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    CodeExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastSentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LockReason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AccountFlows", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
                 {
@@ -40,6 +72,9 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                     LegalRepresentativeCedula = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
                     LegalRepresentativeName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SecurityImageId = table.Column<int>(type: "INTEGER", nullable: true),
+                    RecoveryLockedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RecoveryLockReason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -80,6 +115,18 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CaptchaRedemptions",
+                columns: table => new
+                {
+                    Challenge = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CaptchaRedemptions", x => x.Challenge);
                 });
 
             migrationBuilder.CreateTable(
@@ -165,6 +212,19 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_OutboxMessages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ServerSecrets",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Value = table.Column<byte[]>(type: "BLOB", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ServerSecrets", x => x.Name);
                 });
 
             migrationBuilder.CreateTable(
@@ -295,6 +355,27 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "SecurityAnswers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    QuestionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AnswerHash = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SecurityAnswers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SecurityAnswers_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OpenIddictAuthorizations",
                 columns: table => new
                 {
@@ -350,6 +431,21 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                         principalTable: "OpenIddictAuthorizations",
                         principalColumn: "Id");
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_IdentifierHash_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "IdentifierHash", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_IpAddress_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "IpAddress", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountFlows_UserId_CreatedAt",
+                table: "AccountFlows",
+                columns: new[] { "UserId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -410,6 +506,11 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                 columns: new[] { "Type", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CaptchaRedemptions_ExpiresAt",
+                table: "CaptchaRedemptions",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_OpenIddictApplications_ClientId",
                 table: "OpenIddictApplications",
                 column: "ClientId",
@@ -456,11 +557,20 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                 name: "IX_PasswordHistory_UserId_ChangedAt",
                 table: "PasswordHistory",
                 columns: new[] { "UserId", "ChangedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SecurityAnswers_UserId_QuestionId",
+                table: "SecurityAnswers",
+                columns: new[] { "UserId", "QuestionId" },
+                unique: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AccountFlows");
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -480,6 +590,9 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
+                name: "CaptchaRedemptions");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
@@ -493,6 +606,12 @@ namespace Iess.Identity.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "PasswordHistory");
+
+            migrationBuilder.DropTable(
+                name: "SecurityAnswers");
+
+            migrationBuilder.DropTable(
+                name: "ServerSecrets");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

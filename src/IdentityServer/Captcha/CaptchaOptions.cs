@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Iess.Identity.Captcha;
+
+/// <summary>Which CAPTCHA guards the public forms.</summary>
+public enum CaptchaProvider
+{
+    /// <summary>Self-hosted proof of work, ALTCHA-compatible; no third party sees the person.</summary>
+    ProofOfWork,
+    ReCaptcha,
+    HCaptcha,
+    Turnstile,
+}
+
+/// <summary>CAPTCHA settings, bound from <c>Iess:Captcha</c>.</summary>
+public sealed class CaptchaOptions
+{
+    public const string Section = "Iess:Captcha";
+
+    public CaptchaProvider Provider { get; set; } = CaptchaProvider.ProofOfWork;
+
+    /// <summary>Upper bound of the secret number; the browser tries on average half of it (about 0.3 s at 50,000).</summary>
+    [Range(1000, 10_000_000)]
+    public int Difficulty { get; set; } = 50_000;
+
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Hosted providers: the site key shown in the page and the secret used to verify.</summary>
+    public string? SiteKey { get; set; }
+
+    public string? SecretKey { get; set; }
+}

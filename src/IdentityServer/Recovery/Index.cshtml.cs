@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+using Iess.Identity.Accounts;
+using Iess.Identity.Captcha;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+
+namespace Iess.Identity.Recovery;
+
+/// <summary>Step 1, identify: cédula (check digit validated) and the CAPTCHA.</summary>
+public sealed class IndexModel(RecoveryService recovery, IStringLocalizer<SharedResource> text, ICaptchaVerifier captcha)
+    : RecoveryPageModel(recovery, text)
+{
+    [BindProperty]
+    [Required(ErrorMessage = "CedulaRequired")]
+    [StringLength(20, ErrorMessage = "CedulaInvalid")]
+    [Display(Name = "CedulaLabel")]
+    public string? Cedula { get; set; }
+
+    [BindProperty(Name = "altcha")]
+    public string? CaptchaResponse { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Problem { get; set; }
+
+    public string? Notice { get; private set; }
+
+    public void OnGet()
+    {
+        if (Problem == "expired")
+        {
+            Notice = Text["RecoveryExpired"];
+        }
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        if (!Accounts.Cedula.TryParse(Cedula, out var cedula))
+        {
+            ModelState.AddModelError(nameof(Cedula), Text["CedulaInvalid"]);
+            return Page();
+        }
+
+        var captchaField = Request.Form[captcha.FieldName].ToString();
+        if (!await captcha.VerifyAsync(captchaField, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted))
+        {
+            Error = Text["CaptchaFailed"];
+            return Page();
+        }
+
+        switch (await Recovery.StartAsync(cedula, HttpContext))
+        {
+            case StartOutcome.Started:
+                return RedirectToPage("/Recovery/Know");
+            case StartOutcome.Locked:
+                return RedirectToPage("/Recovery/Locked");
+            default:
+                Error = Text["RecoveryLimited"];
+                return Page();
+        }
+    }
+}

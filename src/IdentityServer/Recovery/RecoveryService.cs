@@ -1,0 +1,499 @@
+using System.Security.Cryptography;
+using System.Text;
+using Iess.Identity.Accounts;
+using Iess.Identity.Audit;
+using Iess.Identity.Data;
+using Iess.Identity.Hosting;
+using Iess.Identity.Messaging;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OtpNet;
+
+namespace Iess.Identity.Recovery;
+
+/// <summary>
+/// The affiliate recovery flow as a state machine over <see cref="AccountFlow"/> rows. Every step loads the flow
+/// through <see cref="LoadAsync"/> (binding, expiry, lock and state checked in one place) and saves with optimistic
+/// concurrency, so two racing requests cannot both advance it. Unknown cédulas get phantom flows that do the same
+/// work and always fail at the knowledge step.
+/// </summary>
+public sealed class RecoveryService(
+    IessDbContext db,
+    UserManager<IessUser> users,
+    IPasswordHasher<IessUser> hasher,
+    ServerSecrets secrets,
+    IOptions<RecoveryOptions> options,
+    TimeProvider time,
+    AuditLog audit,
+    MessageOutbox outbox,
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations,
+    IessMetrics metrics)
+{
+    public const string CookieName = "iess.recovery";
+    private const string CookiePath = "/Recovery";
+    private static string? decoyAnswerHash;
+
+    private RecoveryOptions O => options.Value;
+
+    /// <summary>Starts a flow for a cédula (after the CAPTCHA). Known and unknown cédulas take the same path.</summary>
+    public async Task<StartOutcome> StartAsync(Cedula cedula, HttpContext http)
+    {
+        var now = time.GetUtcNow();
+        var identifierHash = await IdentifierHashAsync(cedula);
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+
+        if (await db.AccountFlows.AnyAsync(f => f.IdentifierHash == identifierHash && f.State == FlowState.Locked && f.CreatedAt > now.AddDays(-1)))
+        {
+            await audit.WriteAsync("recovery.start", "locked", null, null, http, identifierHash[..12]);
+            return StartOutcome.Locked;
+        }
+
+        var perIdentifier = await db.AccountFlows.CountAsync(f => f.IdentifierHash == identifierHash && f.CreatedAt > now.AddDays(-1));
+        var perIp = ip is null ? 0 : await db.AccountFlows.CountAsync(f => f.IpAddress == ip && f.CreatedAt > now.AddHours(-1));
+        if (perIdentifier >= O.MaxFlowsPerIdentifierPerDay || perIp >= O.MaxFlowsPerIpPerHour)
+        {
+            await audit.WriteAsync("recovery.start", "limited", null, null, http, perIdentifier >= O.MaxFlowsPerIdentifierPerDay ? "identifier" : "ip");
+            return StartOutcome.Limited;
+        }
+
+        var user = await users.FindByNameAsync(IessUser.AccountKey(AccountType.Affiliate, cedula.Value));
+        var binding = RandomNumberGenerator.GetBytes(32);
+        var flow = new AccountFlow
+        {
+            Id = Guid.NewGuid(),
+            Kind = FlowKind.AffiliateRecovery,
+            State = FlowState.Identified,
+            UserId = user is { PasswordHash: not null } ? user.Id : null,
+            IdentifierHash = identifierHash,
+            BindingHash = Sha256(binding),
+            IpAddress = ip,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ExpiresAt = now + O.FlowLifetime,
+        };
+        db.AccountFlows.Add(flow);
+        await db.SaveChangesAsync();
+        SetCookie(http, flow.Id, binding);
+        metrics.RecoveryStep("identify", "success");
+        await audit.WriteAsync("recovery.start", "success", flow.UserId, flow.UserId, http, $"flow {flow.Id}");
+        return StartOutcome.Started;
+    }
+
+    /// <summary>The flow this browser is in, if it may run a step that starts from one of <paramref name="expected"/>.</summary>
+    public async Task<FlowLoad> LoadAsync(HttpContext http, params FlowState[] expected)
+    {
+        if (!TryReadCookie(http, out var id, out var binding))
+        {
+            return new FlowLoad(null, LoadProblem.NoFlow);
+        }
+
+        var flow = await db.AccountFlows.SingleOrDefaultAsync(f => f.Id == id);
+        if (flow is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(flow.BindingHash), SHA256.HashData(binding)))
+        {
+            return new FlowLoad(null, LoadProblem.NoFlow);
+        }
+
+        if (flow.State is FlowState.Locked)
+        {
+            return new FlowLoad(flow, LoadProblem.Locked);
+        }
+
+        if (flow.State is FlowState.Expired or FlowState.Completed || flow.ExpiresAt <= time.GetUtcNow())
+        {
+            if (flow.State != FlowState.Completed && flow.State != FlowState.Expired)
+            {
+                flow.State = FlowState.Expired;
+                await SaveAsync(flow);
+            }
+
+            return new FlowLoad(flow, LoadProblem.Expired);
+        }
+
+        return expected.Contains(flow.State) ? new FlowLoad(flow, LoadProblem.None) : new FlowLoad(flow, LoadProblem.WrongState);
+    }
+
+    /// <summary>The two questions asked in this flow: two of the person's three, or two from the catalogue.</summary>
+    public async Task<IReadOnlyList<SecurityQuestion>> QuestionsAsync(AccountFlow flow)
+    {
+        var registered = flow.UserId is null ? [] : await db.SecurityAnswers.AsNoTracking()
+            .Where(a => a.UserId == flow.UserId).Select(a => a.QuestionId).ToListAsync();
+        var pool = registered.Count >= 2 ? registered : SecurityQuestions.All.Select(q => q.Id).ToList();
+        var key = await secrets.GetAsync("recovery-questions");
+        return pool
+            .OrderBy(id => BitConverter.ToUInt64(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(flow.IdentifierHash + ":" + id))))
+            .Take(2)
+            .OrderBy(id => id)
+            .Select(id => SecurityQuestions.Find(id)!)
+            .ToList();
+    }
+
+    /// <summary>Step 2: date of birth or two answers. Wrong data counts towards the lock; phantoms always fail.</summary>
+    public async Task<StepOutcome> VerifyKnowledgeAsync(AccountFlow flow, DateOnly? dateOfBirth, IReadOnlyDictionary<int, string>? answers, HttpContext http)
+    {
+        var user = flow.UserId is null ? null : await users.FindByIdAsync(flow.UserId);
+        bool ok;
+        if (dateOfBirth is { } dob)
+        {
+            ok = user?.DateOfBirth == dob;
+        }
+        else
+        {
+            var questions = await QuestionsAsync(flow);
+            var stored = user is null ? [] : await db.SecurityAnswers.AsNoTracking().Where(a => a.UserId == user.Id).ToListAsync();
+            ok = user is not null;
+            foreach (var question in questions)
+            {
+                // Always two hash checks, so a phantom or a missing answer costs the same time as a real one.
+                var hash = stored.FirstOrDefault(a => a.QuestionId == question.Id)?.AnswerHash ?? DecoyAnswerHash();
+                var given = answers is not null && answers.TryGetValue(question.Id, out var answer) ? SecurityQuestions.NormalizeAnswer(answer) : "";
+                ok &= hasher.VerifyHashedPassword(user ?? new IessUser(), hash, given) != PasswordVerificationResult.Failed
+                    && stored.Any(a => a.QuestionId == question.Id);
+            }
+        }
+
+        if (ok)
+        {
+            flow.State = user!.SecurityImageId is null ? FlowState.ImageVerified : FlowState.KnowledgeVerified;
+            return await AdvanceAsync(flow, "knowledge", http);
+        }
+
+        flow.KnowledgeAttempts++;
+        return await FailAsync(flow, "knowledge", flow.KnowledgeAttempts >= O.MaxStepFailures, http);
+    }
+
+    /// <summary>The image grid for this flow: identical on every attempt for the same cédula.</summary>
+    public async Task<IReadOnlyList<SecurityImage>> GridAsync(AccountFlow flow)
+    {
+        var user = flow.UserId is null ? null : await users.FindByIdAsync(flow.UserId);
+        return SecurityImages.Grid(await secrets.GetAsync("recovery-grid"), flow.IdentifierHash, user?.SecurityImageId, O.ImageGridSize);
+    }
+
+    /// <summary>Step 3: the registered image picked out of the grid.</summary>
+    public async Task<StepOutcome> VerifyImageAsync(AccountFlow flow, int picked, HttpContext http)
+    {
+        var user = flow.UserId is null ? null : await users.FindByIdAsync(flow.UserId);
+        if (user?.SecurityImageId is { } image && image == picked)
+        {
+            flow.State = FlowState.ImageVerified;
+            return await AdvanceAsync(flow, "image", http);
+        }
+
+        flow.ImageAttempts++;
+        return await FailAsync(flow, "image", flow.ImageAttempts >= O.MaxStepFailures, http);
+    }
+
+    /// <summary>The person's verified channels, masked for display.</summary>
+    public async Task<IReadOnlyList<ChannelOption>> ChannelsAsync(AccountFlow flow)
+    {
+        var user = flow.UserId is null ? null : await users.FindByIdAsync(flow.UserId);
+        var channels = new List<ChannelOption>();
+        if (user is { EmailConfirmed: true, Email: { } email })
+        {
+            channels.Add(new ChannelOption(PossessionChannel.Email, Masking.Email(email)));
+        }
+
+        if (user is { PhoneNumberConfirmed: true, PhoneNumber: { } phone })
+        {
+            channels.Add(new ChannelOption(PossessionChannel.Sms, Masking.Phone(phone)));
+        }
+
+        return channels;
+    }
+
+    /// <summary>Step 4: sends a single-use link and code by email, or a code by SMS, within the resend and cap rules.</summary>
+    public async Task<SendOutcome> SendAsync(AccountFlow flow, PossessionChannel channel, Uri publicBase, HttpContext http)
+    {
+        var now = time.GetUtcNow();
+        var user = flow.UserId is null ? null : await users.FindByIdAsync(flow.UserId);
+        var destination = channel switch
+        {
+            PossessionChannel.Email when user is { EmailConfirmed: true } => user.Email,
+            PossessionChannel.Sms when user is { PhoneNumberConfirmed: true } => user.PhoneNumber,
+            _ => null,
+        };
+        if (user is null || destination is null)
+        {
+            return SendOutcome.NoSuchChannel;
+        }
+
+        if (flow.Sends >= O.MaxSendsPerFlow)
+        {
+            return SendOutcome.TooManySends;
+        }
+
+        if (flow.LastSentAt is { } last && now - last < O.ResendAfter)
+        {
+            return SendOutcome.TooSoon;
+        }
+
+        if (channel == PossessionChannel.Sms &&
+            await db.OutboxMessages.CountAsync(m => m.Recipient == destination && m.Purpose == "recovery.sms" && m.QueuedAt > now.AddDays(-1)) >= O.MaxSmsPerPhonePerDay)
+        {
+            await audit.WriteAsync("recovery.sms", "limited", user.Id, user.Id, http, "daily cap per phone");
+            return SendOutcome.PhoneCapReached;
+        }
+
+        var code = new Hotp(RandomNumberGenerator.GetBytes(20)).ComputeHOTP(RandomNumberGenerator.GetInt32(int.MaxValue));
+        var key = await secrets.GetAsync("recovery-codes");
+        flow.Channel = channel;
+        flow.CodeHash = Hmac(key, flow.Id + ":code:" + code);
+        flow.CodeAttempts = 0;
+        flow.Sends++;
+        flow.LastSentAt = now;
+        flow.State = FlowState.CodeSent;
+        if (channel == PossessionChannel.Email)
+        {
+            var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+            flow.LinkHash = Hmac(key, flow.Id + ":link:" + token);
+            flow.CodeExpiresAt = now + O.EmailLinkLifetime;
+            var link = new Uri(publicBase, $"/Recovery/Link?flow={flow.Id:N}&token={token}");
+            outbox.QueueEmail(destination, EmailTemplates.RecoveryCode(user.DisplayName, code, link, O.EmailLinkLifetime), "recovery.email", user.Id);
+        }
+        else
+        {
+            flow.LinkHash = null;
+            flow.CodeExpiresAt = now + O.SmsCodeLifetime;
+            outbox.QueueSms(destination, $"IESS: su codigo para recuperar la clave es {code}. Vence en {(int)O.SmsCodeLifetime.TotalMinutes} min. No lo comparta.", "recovery.sms", user.Id);
+        }
+
+        if (await SaveAsync(flow) is not StepOutcome.Advanced)
+        {
+            return SendOutcome.Conflict;
+        }
+
+        metrics.RecoveryStep("send." + channel.ToString().ToLowerInvariant(), "success");
+        await audit.WriteAsync("recovery.code_sent", "success", user.Id, user.Id, http, channel.ToString());
+        return SendOutcome.Sent;
+    }
+
+    /// <summary>Step 4b: the code typed on the page (from the email or the SMS).</summary>
+    public async Task<StepOutcome> VerifyCodeAsync(AccountFlow flow, string? code, HttpContext http)
+    {
+        if (flow.CodeHash is null || flow.CodeExpiresAt is not { } expires || expires <= time.GetUtcNow())
+        {
+            await audit.WriteAsync("recovery.possession", "expired", flow.UserId, flow.UserId, http, flow.Channel?.ToString());
+            return StepOutcome.CodeExpired;
+        }
+
+        var key = await secrets.GetAsync("recovery-codes");
+        var typed = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
+        if (typed.Length == 6 && FixedEquals(flow.CodeHash, Hmac(key, flow.Id + ":code:" + typed)))
+        {
+            return await PossessionProvenAsync(flow, http);
+        }
+
+        flow.CodeAttempts++;
+        return await FailAsync(flow, "code", flow.CodeAttempts >= O.MaxCodeAttempts, http);
+    }
+
+    /// <summary>Step 4c: the email link, confirmed with a POST; binds the flow to the browser that opened it.</summary>
+    public async Task<StepOutcome> RedeemLinkAsync(Guid flowId, string? token, HttpContext http)
+    {
+        var flow = await db.AccountFlows.SingleOrDefaultAsync(f => f.Id == flowId);
+        if (flow is null || string.IsNullOrEmpty(token) || token.Length > 100 || flow.LinkHash is null)
+        {
+            return StepOutcome.LinkInvalid;
+        }
+
+        var key = await secrets.GetAsync("recovery-codes");
+        if (!FixedEquals(flow.LinkHash, Hmac(key, flow.Id + ":link:" + token)) || flow.State != FlowState.CodeSent)
+        {
+            return StepOutcome.LinkInvalid;
+        }
+
+        if (flow.CodeExpiresAt is not { } expires || expires <= time.GetUtcNow() || flow.ExpiresAt <= time.GetUtcNow())
+        {
+            await audit.WriteAsync("recovery.possession", "expired", flow.UserId, flow.UserId, http, "email link");
+            return StepOutcome.CodeExpired;
+        }
+
+        var binding = RandomNumberGenerator.GetBytes(32);
+        flow.BindingHash = Sha256(binding);
+        var outcome = await PossessionProvenAsync(flow, http);
+        if (outcome == StepOutcome.Advanced)
+        {
+            SetCookie(http, flow.Id, binding);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Step 5: the new password. Then every session and token of the account ends and a notice is emailed.</summary>
+    public async Task<IdentityResult> ResetAsync(AccountFlow flow, string password, HttpContext http)
+    {
+        var user = await users.FindByIdAsync(flow.UserId!) ?? throw new InvalidOperationException("The flow's account is gone.");
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var result = await users.ResetPasswordAsync(user, token, password);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        await users.SetLockoutEndDateAsync(user, null);
+        await tokens.RevokeBySubjectAsync(user.Id);
+        await authorizations.RevokeBySubjectAsync(user.Id);
+        if (user is { EmailConfirmed: true, Email: { } email })
+        {
+            outbox.QueueEmail(email, EmailTemplates.PasswordChanged(user.DisplayName, time.GetUtcNow()), "password.changed", user.Id);
+        }
+
+        flow.State = FlowState.Completed;
+        flow.CompletedAt = time.GetUtcNow();
+        await AdvanceAsync(flow, "reset", http);
+        http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = CookiePath });
+        return result;
+    }
+
+    private async Task<StepOutcome> PossessionProvenAsync(AccountFlow flow, HttpContext http)
+    {
+        flow.State = FlowState.PossessionVerified;
+        flow.CodeHash = null;
+        flow.LinkHash = null;
+        return await AdvanceAsync(flow, "possession." + flow.Channel.ToString()!.ToLowerInvariant(), http);
+    }
+
+    private async Task<StepOutcome> AdvanceAsync(AccountFlow flow, string step, HttpContext http)
+    {
+        var outcome = await SaveAsync(flow);
+        metrics.RecoveryStep(step, outcome == StepOutcome.Advanced ? "success" : "conflict");
+        await audit.WriteAsync("recovery." + step, outcome == StepOutcome.Advanced ? "success" : "conflict", flow.UserId, flow.UserId, http, $"flow {flow.Id}");
+        return outcome;
+    }
+
+    private async Task<StepOutcome> FailAsync(AccountFlow flow, string step, bool lockNow, HttpContext http)
+    {
+        if (lockNow)
+        {
+            flow.State = FlowState.Locked;
+            flow.LockReason = step;
+            if (flow.UserId is not null && await users.FindByIdAsync(flow.UserId) is { } user)
+            {
+                user.RecoveryLockedAt = time.GetUtcNow();
+                user.RecoveryLockReason = step;
+            }
+        }
+
+        var saved = await SaveAsync(flow);
+        metrics.RecoveryStep(step, lockNow ? "locked" : "failure");
+        await audit.WriteAsync("recovery." + step, lockNow ? "locked" : "failure", flow.UserId, flow.UserId, http, $"flow {flow.Id}");
+        return saved != StepOutcome.Advanced ? saved : lockNow ? StepOutcome.Locked : StepOutcome.Failed;
+    }
+
+    private async Task<StepOutcome> SaveAsync(AccountFlow flow)
+    {
+        flow.Version++;
+        flow.UpdatedAt = time.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync();
+            return StepOutcome.Advanced;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return StepOutcome.Conflict;
+        }
+    }
+
+    private async Task<string> IdentifierHashAsync(Cedula cedula) => Hmac(await secrets.GetAsync("recovery-identifiers"), "affiliate:" + cedula.Value);
+
+    private string DecoyAnswerHash() => decoyAnswerHash ??= hasher.HashPassword(new IessUser(), Guid.NewGuid().ToString("N"));
+
+    private void SetCookie(HttpContext http, Guid id, byte[] binding) =>
+        http.Response.Cookies.Append(CookieName, $"{id:N}.{Base64Url(binding)}", new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = http.RequestServices.GetRequiredService<IOptions<HostingOptions>>().Value.SecureCookies,
+            Path = CookiePath,
+            MaxAge = O.FlowLifetime,
+            IsEssential = true,
+        });
+
+    private static bool TryReadCookie(HttpContext http, out Guid id, out byte[] binding)
+    {
+        id = Guid.Empty;
+        binding = [];
+        var value = http.Request.Cookies[CookieName];
+        var dot = value?.IndexOf('.') ?? -1;
+        if (value is null || dot != 32 || !Guid.TryParseExact(value[..dot], "N", out id))
+        {
+            return false;
+        }
+
+        try
+        {
+            binding = Base64UrlDecode(value[(dot + 1)..]);
+            return binding.Length == 32;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static string Hmac(byte[] key, string text) => Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text)));
+
+    private static string Sha256(byte[] value) => Convert.ToHexString(SHA256.HashData(value));
+
+    private static bool FixedEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] Base64UrlDecode(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
+    }
+}
+
+/// <summary>How starting a flow went.</summary>
+public enum StartOutcome
+{
+    Started,
+    Limited,
+    Locked,
+}
+
+/// <summary>Why a page cannot run its step for this browser.</summary>
+public enum LoadProblem
+{
+    None,
+    NoFlow,
+    Expired,
+    Locked,
+    WrongState,
+}
+
+/// <summary>The flow a page loaded, and whether the page's step may run.</summary>
+public sealed record FlowLoad(AccountFlow? Flow, LoadProblem Problem);
+
+/// <summary>How a step went.</summary>
+public enum StepOutcome
+{
+    Advanced,
+    Failed,
+    Locked,
+    Conflict,
+    CodeExpired,
+    LinkInvalid,
+}
+
+/// <summary>How sending a code went.</summary>
+public enum SendOutcome
+{
+    Sent,
+    NoSuchChannel,
+    TooSoon,
+    TooManySends,
+    PhoneCapReached,
+    Conflict,
+}
+
+/// <summary>A verified channel the person may choose, already masked.</summary>
+public sealed record ChannelOption(PossessionChannel Channel, string Masked);
