@@ -7,6 +7,7 @@ using Iess.Identity.Connect;
 using Iess.Identity.Data;
 using Iess.Identity.Login;
 using Iess.Identity.Messaging;
+using Iess.Identity.Profile;
 using Iess.Identity.Recovery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -48,6 +49,7 @@ public static class IessHostingExtensions
         services.AddIessMessaging(configuration, environment);
         services.AddIessCaptcha(configuration);
         services.AddIessRecovery(configuration);
+        services.AddIessProfile();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();
         services.AddScoped<StartupTasks>();
