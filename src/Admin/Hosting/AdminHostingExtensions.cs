@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -91,11 +92,10 @@ public static class AdminHostingExtensions
                 o.Conventions.AllowAnonymousToPage("/Shell/SignInFailed");
             })
             .AddViewLocalization();
-        services.AddAntiforgery(o =>
-        {
-            o.Cookie.Name = "iess.admin.af";
-            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        });
+        services.AddAntiforgery(o => o.Cookie.Name = "iess.admin.af");
+        services.AddOptions<AntiforgeryOptions>()
+            .Configure<IOptions<AdminOptions>>((o, admin) =>
+                o.Cookie.SecurePolicy = (admin.Value.SecureCookies ?? !development) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("es-EC");
