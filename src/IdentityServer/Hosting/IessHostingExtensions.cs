@@ -56,6 +56,9 @@ public static class IessHostingExtensions
 
         services.AddDataProtection().SetApplicationName("IessIdentity").PersistKeysToDbContext<IessDbContext>();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
+        // Spanish text stays readable in the HTML (á, ñ, ¿); markup characters are still encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(o =>
             {
                 o.RootDirectory = "/";

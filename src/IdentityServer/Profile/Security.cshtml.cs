@@ -39,22 +39,13 @@ public sealed class SecurityModel(UserManager<IessUser> users, IStringLocalizer<
             return Page();
         }
 
-        var answers = new Dictionary<int, string>();
-        for (var i = 0; i < Math.Min(QuestionIds.Length, Answers.Length); i++)
-        {
-            if (SecurityQuestions.Find(QuestionIds[i]) is not null && SecurityQuestions.NormalizeAnswer(Answers[i]).Length >= 2 && Answers[i].Length <= 100)
-            {
-                answers.TryAdd(QuestionIds[i], Answers[i]);
-            }
-        }
-
-        if (Image is null || SecurityImages.Find(Image.Value) is null || answers.Count != 3)
+        if (!SecurityProfile.TryCollect(Image, QuestionIds, Answers, out var answers))
         {
             Error = Text["SecurityProfileIncomplete"];
             return Page();
         }
 
-        await profiles.SetAsync(Account, Image.Value, answers);
+        await profiles.SetAsync(Account, Image!.Value, answers);
         await audit.WriteAsync("profile.security", "success", Account.Id, Account.Id, HttpContext);
         Notice = Text["SecurityProfileSaved"];
         return Page();

@@ -117,13 +117,16 @@ public sealed class ActivationService(
         await profiles.SetAsync(user, imageId, answers);
         flow.State = FlowState.Completed;
         flow.CompletedAt = time.GetUtcNow();
-        if (await flows.AdvanceAsync(flow, "completed", http) != StepOutcome.Advanced)
+        var saved = await flows.SaveAsync(flow);
+        if (saved != StepOutcome.Advanced)
         {
             await transaction.RollbackAsync();
+            await flows.RecordAsync(flow, "completed", saved, http);
             return IdentityResult.Failed(new IdentityError { Code = "Conflict", Description = "ErrorUnexpected" });
         }
 
         await transaction.CommitAsync();
+        await flows.RecordAsync(flow, "completed", saved, http);
         flows.Forget(http, Kind);
         return result;
     }

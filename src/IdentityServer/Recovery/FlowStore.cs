@@ -113,10 +113,19 @@ public sealed class FlowStore(
     public async Task<StepOutcome> AdvanceAsync(AccountFlow flow, string step, HttpContext http)
     {
         var outcome = await SaveAsync(flow);
+        await RecordAsync(flow, step, outcome, http);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Audits and counts a step. Separate from saving so a step saved inside a transaction is recorded after the commit
+    /// (the audit log writes on its own connection, which SQLite would make wait for the transaction).
+    /// </summary>
+    public async Task RecordAsync(AccountFlow flow, string step, StepOutcome outcome, HttpContext http)
+    {
         var name = Prefix(flow) + step;
         metrics.RecoveryStep(name, outcome == StepOutcome.Advanced ? "success" : "conflict");
         await audit.WriteAsync(name, outcome == StepOutcome.Advanced ? "success" : "conflict", flow.UserId, flow.UserId, http, $"flow {flow.Id}");
-        return outcome;
     }
 
     /// <summary>Records a failed step (the caller counted the attempt); locks the flow and marks the account when told to.</summary>

@@ -5,14 +5,20 @@ using Microsoft.Extensions.Localization;
 namespace Iess.Identity.Recovery;
 
 /// <summary>
-/// Base of the recovery pages: loads the browser's flow for the page's step and, when the step cannot run, sends
-/// the person to the page of the state the flow is really in. Pages never skip a state.
+/// Base of the flow pages (recovery, activation): loads the browser's flow for the page's step and, when the step
+/// cannot run, sends the person to the page of the state the flow is really in. Pages never skip a state.
 /// </summary>
-public abstract class RecoveryPageModel(RecoveryService recovery, IStringLocalizer<SharedResource> text) : PageModel
+public abstract class FlowPageModel(IStringLocalizer<SharedResource> text) : PageModel
 {
-    protected RecoveryService Recovery => recovery;
-
     protected IStringLocalizer<SharedResource> Text => text;
+
+    /// <summary>The first page of this kind of flow.</summary>
+    protected abstract string StartPage { get; }
+
+    protected abstract Task<FlowLoad> LoadFlowAsync(FlowState[] states);
+
+    /// <summary>Where a flow in <paramref name="state"/> continues.</summary>
+    protected abstract string PageFor(FlowState state);
 
     public AccountFlow Flow { get; private set; } = null!;
 
@@ -21,7 +27,7 @@ public abstract class RecoveryPageModel(RecoveryService recovery, IStringLocaliz
     /// <summary>Loads the flow if it is in one of <paramref name="states"/>; otherwise returns where to go instead.</summary>
     protected async Task<IActionResult?> LoadAsync(params FlowState[] states)
     {
-        var load = await recovery.LoadAsync(HttpContext, states);
+        var load = await LoadFlowAsync(states);
         if (load.Problem == LoadProblem.None)
         {
             Flow = load.Flow!;
@@ -31,15 +37,43 @@ public abstract class RecoveryPageModel(RecoveryService recovery, IStringLocaliz
         return load.Problem switch
         {
             LoadProblem.Locked => RedirectToPage("/Recovery/Locked"),
-            LoadProblem.Expired when load.Flow?.State == FlowState.Completed => RedirectToPage("/Recovery/Done"),
-            LoadProblem.Expired => RedirectToPage("/Recovery/Index", new { problem = "expired" }),
+            LoadProblem.Expired when load.Flow?.State == FlowState.Completed => RedirectToPage(PageFor(FlowState.Completed)),
+            LoadProblem.Expired => RedirectToPage(StartPage, new { problem = "expired" }),
             LoadProblem.WrongState => RedirectToPage(PageFor(load.Flow!.State)),
-            _ => RedirectToPage("/Recovery/Index"),
+            _ => RedirectToPage(StartPage),
         };
     }
 
-    /// <summary>Where a flow in <paramref name="state"/> continues.</summary>
-    public static string PageFor(FlowState state) => state switch
+    /// <summary>The page to show after a step's outcome; null means stay and show <see cref="Error"/>.</summary>
+    protected IActionResult? After(StepOutcome outcome, int attemptsUsed, int attemptsAllowed)
+    {
+        switch (outcome)
+        {
+            case StepOutcome.Advanced:
+            case StepOutcome.Conflict:
+                return RedirectToPage(PageFor(Flow.State));
+            case StepOutcome.Locked:
+                return RedirectToPage("/Recovery/Locked");
+            case StepOutcome.CodeExpired:
+                Error = Text["RecoveryCodeExpired"];
+                return null;
+            default:
+                Error = Text["RecoveryDataMismatch", attemptsAllowed - attemptsUsed];
+                return null;
+        }
+    }
+}
+
+/// <summary>Base of the recovery pages.</summary>
+public abstract class RecoveryPageModel(RecoveryService recovery, IStringLocalizer<SharedResource> text) : FlowPageModel(text)
+{
+    protected RecoveryService Recovery => recovery;
+
+    protected override string StartPage => "/Recovery/Index";
+
+    protected override Task<FlowLoad> LoadFlowAsync(FlowState[] states) => recovery.LoadAsync(HttpContext, states);
+
+    protected override string PageFor(FlowState state) => state switch
     {
         FlowState.Identified => "/Recovery/Know",
         FlowState.KnowledgeVerified => "/Recovery/Image",
@@ -50,24 +84,27 @@ public abstract class RecoveryPageModel(RecoveryService recovery, IStringLocaliz
         FlowState.Locked => "/Recovery/Locked",
         _ => "/Recovery/Index",
     };
+}
 
-    /// <summary>The page to show after a step's outcome; null means stay and show <see cref="Error"/>.</summary>
-    protected IActionResult? After(StepOutcome outcome, int attemptsUsed, int attemptsAllowed)
+/// <summary>Base of the activation (Generar clave) pages.</summary>
+public abstract class ActivationPageModel(ActivationService activation, IStringLocalizer<SharedResource> text) : FlowPageModel(text)
+{
+    protected ActivationService Activation => activation;
+
+    protected override string StartPage => "/Recovery/Activation/Index";
+
+    protected override Task<FlowLoad> LoadFlowAsync(FlowState[] states) => activation.LoadAsync(HttpContext, states);
+
+    protected override string PageFor(FlowState state) => state switch
     {
-        switch (outcome)
-        {
-            case StepOutcome.Advanced:
-                return RedirectToPage(PageFor(Flow.State));
-            case StepOutcome.Locked:
-                return RedirectToPage("/Recovery/Locked");
-            case StepOutcome.Conflict:
-                return RedirectToPage(PageFor(Flow.State));
-            case StepOutcome.CodeExpired:
-                Error = text["RecoveryCodeExpired"];
-                return null;
-            default:
-                Error = text["RecoveryDataMismatch", attemptsAllowed - attemptsUsed];
-                return null;
-        }
-    }
+        FlowState.Identified => "/Recovery/Activation/Know",
+        FlowState.KnowledgeVerified => "/Recovery/Activation/Email",
+        FlowState.CodeSent => "/Recovery/Activation/EmailCode",
+        FlowState.PossessionVerified => "/Recovery/Activation/Phone",
+        FlowState.PhoneCodeSent => "/Recovery/Activation/PhoneCode",
+        FlowState.ContactsVerified => "/Recovery/Activation/Profile",
+        FlowState.Completed => "/Recovery/Activation/Done",
+        FlowState.Locked => "/Recovery/Locked",
+        _ => "/Recovery/Activation/Index",
+    };
 }

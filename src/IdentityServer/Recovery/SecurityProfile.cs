@@ -8,6 +8,22 @@ namespace Iess.Identity.Recovery;
 /// <summary>Sets an account's security image and three security questions (answers normalised, then hashed).</summary>
 public sealed class SecurityProfile(IessDbContext db, IPasswordHasher<IessUser> hasher)
 {
+    /// <summary>Pairs the posted question ids and answers; true when they are three different questions, each answered.</summary>
+    public static bool TryCollect(int? image, int[] questionIds, string[] answers, out Dictionary<int, string> collected)
+    {
+        collected = [];
+        for (var i = 0; i < Math.Min(questionIds.Length, answers.Length); i++)
+        {
+            var answer = answers[i] ?? "";
+            if (SecurityQuestions.Find(questionIds[i]) is not null && answer.Length <= 100 && SecurityQuestions.NormalizeAnswer(answer).Length >= 2)
+            {
+                collected.TryAdd(questionIds[i], answer);
+            }
+        }
+
+        return image is { } id && SecurityImages.Find(id) is not null && collected.Count == 3;
+    }
+
     public async Task SetAsync(IessUser user, int imageId, IReadOnlyDictionary<int, string> answers)
     {
         if (SecurityImages.Find(imageId) is null)

@@ -11,10 +11,10 @@ public sealed partial class RecoveryDriver(FormClient browser)
     public FormClient Browser => browser;
 
     /// <summary>Step 1 with a solved CAPTCHA; returns the response (a redirect to Know on success).</summary>
-    public async Task<HttpResponseMessage> IdentifyAsync(string cedula)
+    public async Task<HttpResponseMessage> IdentifyAsync(string cedula, string path = "/Recovery")
     {
         var challenge = await browser.Http.GetFromJsonAsync<ProofOfWorkCaptcha.Challenge>("/captcha/challenge");
-        return await browser.SubmitAsync("/Recovery", new Dictionary<string, string>
+        return await browser.SubmitAsync(path, new Dictionary<string, string>
         {
             ["Cedula"] = cedula,
             ["altcha"] = ProofOfWorkCaptcha.Solve(challenge!),
