@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Iess.Identity.Accounts;
 using Iess.Identity.Audit;
@@ -150,7 +151,12 @@ public static class ConnectEndpoints
 
             // Claims are rebuilt from the account as it is now, so a changed email reaches the app on refresh.
             var identity = await claims.CreateIdentityAsync(user, result.Principal!.GetScopes());
-            identity.SetClaim(Claims.AuthenticationTime, result.Principal!.GetClaim(Claims.AuthenticationTime));
+            // auth_time must stay a JSON number: copied as a string, OpenIddict refuses the sign-in with a 500.
+            if (long.TryParse(result.Principal!.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var authenticatedAt))
+            {
+                identity.SetClaim(Claims.AuthenticationTime, authenticatedAt);
+            }
+
             identity.SetResources(result.Principal!.GetResources());
             identity.SetAuthorizationId(result.Principal!.GetAuthorizationId());
             metrics.TokenIssued(request.GrantType!);
