@@ -43,6 +43,7 @@ public static class ConnectEndpoints
         IOpenIddictScopeManager scopes,
         UserManager<IessUser> users,
         IessClaims claims,
+        ReauthenticationMarker reauthentication,
         TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("No OpenID Connect request.");
@@ -53,8 +54,9 @@ public static class ConnectEndpoints
         var issued = session.Properties?.IssuedUtc;
         var fresh = user is not null
             && (user.AccountType == AccountType.Officer) == wantsOfficer
-            && !request.HasPromptValue(PromptValues.Login)
-            && (request.MaxAge is null || (issued is { } at && time.GetUtcNow() - at <= TimeSpan.FromSeconds(request.MaxAge.Value)));
+            && (reauthentication.SatisfiedBy(http, issued)
+                || (!request.HasPromptValue(PromptValues.Login)
+                    && (request.MaxAge is null || (issued is { } at && time.GetUtcNow() - at <= TimeSpan.FromSeconds(request.MaxAge.Value)))));
 
         if (!fresh)
         {
@@ -73,9 +75,15 @@ public static class ConnectEndpoints
                 parameters.Add(KeyValuePair.Create(Parameters.Prompt, new StringValues(prompt)));
             }
 
+            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
+            if (request.HasPromptValue(PromptValues.Login) || request.MaxAge is not null)
+            {
+                reauthentication.Mark(http, returnUrl);
+            }
+
             var login = new Dictionary<string, string?>
             {
-                ["ReturnUrl"] = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters),
+                ["ReturnUrl"] = returnUrl,
                 ["Account"] = wantsOfficer ? "officer" : null,
                 ["Hint"] = request.LoginHint,
                 ["ui_locales"] = request.UiLocales,

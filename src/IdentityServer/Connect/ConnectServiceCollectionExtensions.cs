@@ -75,6 +75,7 @@ public static class ConnectServiceCollectionExtensions
             });
 
         services.AddScoped<IessClaims>();
+        services.AddSingleton<ReauthenticationMarker>();
         services.AddScoped<ClientReconciler>();
         services.AddSingleton<TokenPruner>();
         services.AddHostedService(provider => provider.GetRequiredService<TokenPruner>());
