@@ -5,34 +5,13 @@ using Iess.Identity.Tests.Infrastructure;
 namespace Iess.Identity.Tests.Connect;
 
 /// <summary>IESS apps registered only through settings shaped like the environment variables Iess__Clients__N__*.</summary>
-public sealed class ConfiguredClientTests : IAsyncLifetime
+public sealed class ConfiguredClientTests(ConfiguredClientTests.Server server) : IClassFixture<ConfiguredClientTests.Server>
 {
     private const string MachineClientId = "planillas-batch";
     private const string MachineSecret = "planillas-batch-secret-4f9a1c7e2b8d6053a1e9";
     private const string WebClientId = "historia-laboral";
     private const string WebSecret = "historia-laboral-secret-7d2e9b4c1a6f8035e2";
     private const string WebRedirectUri = "http://localhost:5010/signin-oidc";
-
-    private readonly IessServerFactory server = new IessServerFactory()
-        .WithSetting("Iess:Clients:10:ClientId", MachineClientId)
-        .WithSetting("Iess:Clients:10:ClientSecret", MachineSecret)
-        .WithSetting("Iess:Clients:10:GrantTypes:0", "client_credentials")
-        .WithSetting("Iess:Clients:11:ClientId", WebClientId)
-        .WithSetting("Iess:Clients:11:ClientSecret", WebSecret)
-        .WithSetting("Iess:Clients:11:DisplayName", "Historia laboral")
-        .WithSetting("Iess:Clients:11:RedirectUris:0", WebRedirectUri)
-        .WithSetting("Iess:Clients:11:PostLogoutRedirectUris:0", "http://localhost:5010/signout-callback-oidc")
-        .WithSetting("Iess:Clients:11:Scopes:0", "openid")
-        .WithSetting("Iess:Clients:11:Scopes:1", "profile")
-        .WithSetting("Iess:Clients:11:Scopes:2", "iess.identity")
-        .WithSetting("Iess:Clients:11:Scopes:3", "offline_access")
-        .WithSetting("Iess:Clients:11:GrantTypes:0", "authorization_code")
-        .WithSetting("Iess:Clients:11:GrantTypes:1", "refresh_token")
-        .WithSetting("Iess:Clients:11:ConsentType", "Implicit");
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await server.DisposeAsync();
 
     [Fact]
     public async Task ClientCredentials_ForAClientFromSettingsOnly_IssuesATokenAndRefusesAWrongSecret()
@@ -75,4 +54,22 @@ public sealed class ConfiguredClientTests : IAsyncLifetime
         var refreshed = await app.RefreshTokenAsync(login.RefreshToken);
         Assert.False(refreshed.IsError, refreshed.Error);
     }
+
+    /// <summary>The server with two extra apps declared only in settings.</summary>
+    public sealed class Server() : IessServerFixture(factory => factory
+        .WithSetting("Iess:Clients:10:ClientId", MachineClientId)
+        .WithSetting("Iess:Clients:10:ClientSecret", MachineSecret)
+        .WithSetting("Iess:Clients:10:GrantTypes:0", "client_credentials")
+        .WithSetting("Iess:Clients:11:ClientId", WebClientId)
+        .WithSetting("Iess:Clients:11:ClientSecret", WebSecret)
+        .WithSetting("Iess:Clients:11:DisplayName", "Historia laboral")
+        .WithSetting("Iess:Clients:11:RedirectUris:0", WebRedirectUri)
+        .WithSetting("Iess:Clients:11:PostLogoutRedirectUris:0", "http://localhost:5010/signout-callback-oidc")
+        .WithSetting("Iess:Clients:11:Scopes:0", "openid")
+        .WithSetting("Iess:Clients:11:Scopes:1", "profile")
+        .WithSetting("Iess:Clients:11:Scopes:2", "iess.identity")
+        .WithSetting("Iess:Clients:11:Scopes:3", "offline_access")
+        .WithSetting("Iess:Clients:11:GrantTypes:0", "authorization_code")
+        .WithSetting("Iess:Clients:11:GrantTypes:1", "refresh_token")
+        .WithSetting("Iess:Clients:11:ConsentType", "Implicit"));
 }
