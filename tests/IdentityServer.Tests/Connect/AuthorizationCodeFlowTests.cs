@@ -65,6 +65,24 @@ public sealed class AuthorizationCodeFlowTests(IessServerFixture server) : IClas
     }
 
     [Fact]
+    public async Task PromptLogin_InsideAPushedRequest_ShowsTheFormOnceAndThenCompletes()
+    {
+        var app = RelyingParty.Create(Server, DemoAccounts.PublicClientId, null, DemoAccounts.PublicRedirectUri, "openid", pushedAuthorization: true);
+        using var browser = await SignedInBrowserAsync(RelyingParty.Spa(Server));
+
+        var request = await app.PrepareLoginAsync(new Parameters { { "prompt", "login" } });
+        Assert.Contains("request_uri=", request.StartUrl);
+        Assert.DoesNotContain("prompt=", request.StartUrl);
+        var form = await browser.NavigateAsync(request.StartUrl, DemoAccounts.PublicRedirectUri);
+        Assert.Equal("/Login", form.Address.AbsolutePath);
+
+        var done = await browser.SubmitPasswordAsync(form, DemoAccounts.AffiliateCedula, DemoAccounts.AffiliatePassword, DemoAccounts.PublicRedirectUri);
+        Assert.True(done.Callback is not null, $"Not back at the app but on {done.Address}: {done.Text}");
+        var login = await app.ProcessResponseAsync(done.Callback.ToString(), request);
+        Assert.False(login.IsError, login.Error + " " + login.ErrorDescription);
+    }
+
+    [Fact]
     public async Task MaxAgeZero_WithLiveSession_ForcesReauthenticationAndThenCompletes()
     {
         var app = RelyingParty.Spa(Server);
