@@ -28,7 +28,6 @@ public static class AccountsServiceCollectionExtensions
                 identity.Lockout.MaxFailedAccessAttempts = accounts.LockoutMaxFailures;
                 identity.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
                 identity.Tokens.AuthenticatorTokenProvider = OtpAuthenticatorTokenProvider.ProviderName;
-                identity.Stores.MaxLengthForKeys = 128;
             })
             .AddEntityFrameworkStores<IessDbContext>()
             .AddUserManager<IessUserManager>()
