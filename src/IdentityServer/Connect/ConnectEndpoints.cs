@@ -43,7 +43,7 @@ public static class ConnectEndpoints
         IOpenIddictScopeManager scopes,
         UserManager<IessUser> users,
         IessClaims claims,
-        ReauthenticationMarker reauthentication,
+        InteractionMarker interaction,
         TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("No OpenID Connect request.");
@@ -52,9 +52,10 @@ public static class ConnectEndpoints
         var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = session.Succeeded ? await users.GetUserAsync(session.Principal) : null;
         var issued = session.Properties?.IssuedUtc;
+        var markedAt = interaction.MarkedAt(http);
         var fresh = user is not null
             && (user.AccountType == AccountType.Officer) == wantsOfficer
-            && (reauthentication.SatisfiedBy(http, issued)
+            && ((markedAt is not null && issued >= markedAt)
                 || (!request.HasPromptValue(PromptValues.Login)
                     && (request.MaxAge is null || (issued is { } at && time.GetUtcNow() - at <= TimeSpan.FromSeconds(request.MaxAge.Value)))));
 
@@ -78,7 +79,7 @@ public static class ConnectEndpoints
             var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
             if (request.HasPromptValue(PromptValues.Login) || request.MaxAge is not null)
             {
-                reauthentication.Mark(http, returnUrl);
+                interaction.Mark(http, returnUrl);
             }
 
             var login = new Dictionary<string, string?>
@@ -107,16 +108,31 @@ public static class ConnectEndpoints
         }
 
         var consentType = await applications.GetConsentTypeAsync(application);
-        if (consentType == ConsentTypes.Explicit && (existing.Count == 0 || request.HasPromptValue(PromptValues.Consent)))
+        var consentedForThisRequest = false;
+        if (request.HasPromptValue(PromptValues.Consent) && markedAt is not null)
+        {
+            foreach (var authorization in existing)
+            {
+                consentedForThisRequest |= await authorizations.GetCreationDateAsync(authorization) >= markedAt;
+            }
+        }
+
+        if (consentType == ConsentTypes.Explicit && (existing.Count == 0 || (request.HasPromptValue(PromptValues.Consent) && !consentedForThisRequest)))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
                 return Forbid(Errors.ConsentRequired, "Interactive consent is required.");
             }
 
+            var returnUrl = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
+            if (request.HasPromptValue(PromptValues.Consent) && markedAt is null)
+            {
+                interaction.Mark(http, returnUrl);
+            }
+
             return Results.Redirect("/Connect/Consent" + QueryString.Create(new Dictionary<string, string?>
             {
-                ["ReturnUrl"] = http.Request.PathBase + http.Request.Path + http.Request.QueryString,
+                ["ReturnUrl"] = returnUrl,
                 ["ClientId"] = request.ClientId,
                 ["Scope"] = request.Scope,
             }));

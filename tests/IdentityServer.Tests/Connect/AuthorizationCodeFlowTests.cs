@@ -80,6 +80,66 @@ public sealed class AuthorizationCodeFlowTests(IessServerFixture server) : IClas
         Assert.True(done.Callback is not null, $"Not back at the app but on {done.Address}: {done.Text}");
         var login = await app.ProcessResponseAsync(done.Callback.ToString(), request);
         Assert.False(login.IsError, login.Error + " " + login.ErrorDescription);
+
+        // That sign-in answered that request only: the next prompt=login asks for the password again.
+        var next = await app.PrepareLoginAsync(new Parameters { { "prompt", "login" } });
+        var again = await browser.NavigateAsync(next.StartUrl, DemoAccounts.PublicRedirectUri);
+        Assert.Null(again.Callback);
+        Assert.Equal("/Login", again.Address.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task MaxAgeZero_ForExplicitConsentClient_ReauthenticatesThenConsentsThenCompletes()
+    {
+        var app = RelyingParty.Web(Server, "openid profile");
+        using var browser = await SignedInBrowserAsync(RelyingParty.Spa(Server));
+
+        var request = await app.PrepareLoginAsync(new Parameters { { "max_age", "0" } });
+        var form = await browser.NavigateAsync(request.StartUrl, DemoAccounts.ConfidentialRedirectUri);
+        Assert.Equal("/Login", form.Address.AbsolutePath);
+        var consent = await browser.SubmitPasswordAsync(form, DemoAccounts.SecondAffiliateCedula, DemoAccounts.SecondAffiliatePassword, DemoAccounts.ConfidentialRedirectUri);
+        Assert.Equal("/Connect/Consent", consent.Address.AbsolutePath);
+        var done = await browser.SubmitAsync(consent, new Dictionary<string, string?>(), DemoAccounts.ConfidentialRedirectUri, "Accept");
+
+        Assert.True(done.Callback is not null, $"Not back at the app but on {done.Address}: {done.Text}");
+        Assert.False((await app.ProcessResponseAsync(done.Callback.ToString(), request)).IsError);
+    }
+
+    [Fact]
+    public async Task PromptConsent_WithConsentAlreadyGiven_AsksAgainOnceThenCompletes()
+    {
+        var app = RelyingParty.Web(Server, "openid");
+        using var browser = new BrowserlessSignIn(Server);
+        var first = await app.PrepareLoginAsync();
+        var callback = await browser.AuthorizeAsync(first.StartUrl, DemoAccounts.ConfidentialRedirectUri, SignInAnswers.Employer("0001"));
+        Assert.False((await app.ProcessResponseAsync(callback.ToString(), first)).IsError);
+
+        var request = await app.PrepareLoginAsync(new Parameters { { "prompt", "consent" } });
+        var consent = await browser.NavigateAsync(request.StartUrl, DemoAccounts.ConfidentialRedirectUri);
+        Assert.Equal("/Connect/Consent", consent.Address.AbsolutePath);
+        var done = await browser.SubmitAsync(consent, new Dictionary<string, string?>(), DemoAccounts.ConfidentialRedirectUri, "Accept");
+
+        Assert.True(done.Callback is not null, $"Not back at the app but on {done.Address}: {done.Text}");
+        Assert.False((await app.ProcessResponseAsync(done.Callback.ToString(), request)).IsError);
+    }
+
+    [Fact]
+    public async Task ConsentDenied_ReturnsAccessDeniedToTheApp_WithoutACode()
+    {
+        var app = RelyingParty.Web(Server, "openid phone");
+        using var browser = new BrowserlessSignIn(Server);
+        var request = await app.PrepareLoginAsync();
+        var form = await browser.NavigateAsync(request.StartUrl, DemoAccounts.ConfidentialRedirectUri);
+        var consent = await browser.SubmitPasswordAsync(form, DemoAccounts.SecondAffiliateCedula, DemoAccounts.SecondAffiliatePassword, DemoAccounts.ConfidentialRedirectUri);
+        Assert.Equal("/Connect/Consent", consent.Address.AbsolutePath);
+
+        var denied = await browser.SubmitAsync(consent, new Dictionary<string, string?>(), DemoAccounts.ConfidentialRedirectUri, "Deny");
+
+        Assert.NotNull(denied.Callback);
+        var response = ConnectScenarios.Query(denied.Callback);
+        Assert.Equal("access_denied", response["error"]);
+        Assert.Equal(request.State, response["state"]);
+        Assert.False(response.ContainsKey("code"));
     }
 
     [Fact]

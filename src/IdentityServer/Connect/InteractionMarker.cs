@@ -8,16 +8,17 @@ using Microsoft.Extensions.Options;
 namespace Iess.Identity.Connect;
 
 /// <summary>
-/// Remembers, in a protected cookie, that the browser was sent to sign in again for one authorization request
-/// (prompt=login, max_age). A session started after that moment satisfies exactly that request; without this the
-/// request would send the person back to the form forever (max_age=0, or prompt=login inside a pushed request).
+/// Remembers, in a protected cookie, when the browser was sent to the sign-in or consent page for one authorization
+/// request that demands a fresh interaction (prompt=login, max_age, prompt=consent). A sign-in or a consent given
+/// after that moment answers exactly that request; without this the request would send the person back to the page
+/// forever (max_age=0, prompt=consent, or prompt=login inside a pushed request, where it cannot be removed).
 /// </summary>
-public sealed class ReauthenticationMarker(IDataProtectionProvider protection, IOptions<HostingOptions> hosting, TimeProvider time)
+public sealed class InteractionMarker(IDataProtectionProvider protection, IOptions<HostingOptions> hosting, TimeProvider time)
 {
-    private const string CookieName = "iess.reauth";
-    private readonly IDataProtector protector = protection.CreateProtector("Iess.Connect.Reauthentication");
+    private const string CookieName = "iess.interaction";
+    private readonly IDataProtector protector = protection.CreateProtector("Iess.Connect.Interaction");
 
-    /// <summary>Records now as the moment the browser was sent to sign in for the request that returns to <paramref name="returnUrl"/>.</summary>
+    /// <summary>Records now as the moment the browser left for a page, for the request that returns to <paramref name="returnUrl"/>.</summary>
     public void Mark(HttpContext http, string returnUrl)
     {
         var value = time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + "|" + Canonical(returnUrl);
@@ -31,12 +32,15 @@ public sealed class ReauthenticationMarker(IDataProtectionProvider protection, I
         });
     }
 
-    /// <summary>True when the session was issued after the browser was sent to sign in for this very request.</summary>
-    public bool SatisfiedBy(HttpContext http, DateTimeOffset? sessionIssued)
+    /// <summary>
+    /// When the browser was first sent to a page for this very request, rounded down to the whole second (the session
+    /// cookie keeps its issue time in whole seconds); null when it was not.
+    /// </summary>
+    public DateTimeOffset? MarkedAt(HttpContext http)
     {
-        if (sessionIssued is not { } issued || !http.Request.Cookies.TryGetValue(CookieName, out var cookie))
+        if (!http.Request.Cookies.TryGetValue(CookieName, out var cookie))
         {
-            return false;
+            return null;
         }
 
         string value;
@@ -46,18 +50,17 @@ public sealed class ReauthenticationMarker(IDataProtectionProvider protection, I
         }
         catch (CryptographicException)
         {
-            return false;
+            return null;
         }
 
         var separator = value.IndexOf('|', StringComparison.Ordinal);
-        if (separator < 0 || !long.TryParse(value[..separator], NumberStyles.Integer, CultureInfo.InvariantCulture, out var askedAt)
+        if (separator < 0 || !long.TryParse(value[..separator], NumberStyles.Integer, CultureInfo.InvariantCulture, out var markedAt)
             || value[(separator + 1)..] != Canonical(http.Request.PathBase + http.Request.Path + http.Request.QueryString))
         {
-            return false;
+            return null;
         }
 
-        // The session cookie keeps its issue time in whole seconds, so compare at that precision.
-        return issued.ToUnixTimeMilliseconds() >= askedAt - askedAt % 1000;
+        return DateTimeOffset.FromUnixTimeMilliseconds(markedAt - markedAt % 1000);
     }
 
     private static string Canonical(string url)
