@@ -63,6 +63,8 @@ public static class ConnectScenarios
         Assert.NotNull(refused.Callback);
         var error = Query(refused.Callback);
         Assert.Equal("login_required", error["error"]);
+        Assert.Equal(afterLogout.State, error["state"]);
+        Assert.Equal(await IssuerAsync(server), error["iss"]);
         Assert.False(error.ContainsKey("code"));
     }
 
