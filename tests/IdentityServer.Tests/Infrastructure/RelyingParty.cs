@@ -41,7 +41,15 @@ public static class RelyingParty
         {
             var keys = options.ProviderInformation.KeySet.Keys.Select(k => (SecurityKey)new Microsoft.IdentityModel.Tokens.JsonWebKey
             {
-                Kty = k.Kty, Kid = k.Kid, Alg = k.Alg, Use = k.Use, E = k.E, N = k.N, X = k.X, Y = k.Y, Crv = k.Crv,
+                Kty = k.Kty,
+                Kid = k.Kid,
+                Alg = k.Alg,
+                Use = k.Use,
+                E = k.E,
+                N = k.N,
+                X = k.X,
+                Y = k.Y,
+                Crv = k.Crv,
             }).ToList();
             var result = await new JsonWebTokenHandler().ValidateTokenAsync(identityToken, new TokenValidationParameters
             {
