@@ -43,6 +43,7 @@ public static class ConnectEndpoints
         IOpenIddictScopeManager scopes,
         UserManager<IessUser> users,
         IessClaims claims,
+        InteractionMarker interaction,
         TimeProvider time)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("No OpenID Connect request.");
@@ -51,10 +52,12 @@ public static class ConnectEndpoints
         var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
         var user = session.Succeeded ? await users.GetUserAsync(session.Principal) : null;
         var issued = session.Properties?.IssuedUtc;
+        var markedAt = interaction.MarkedAt(http);
         var fresh = user is not null
             && (user.AccountType == AccountType.Officer) == wantsOfficer
-            && !request.HasPromptValue(PromptValues.Login)
-            && (request.MaxAge is null || (issued is { } at && time.GetUtcNow() - at <= TimeSpan.FromSeconds(request.MaxAge.Value)));
+            && ((markedAt is not null && issued >= markedAt)
+                || (!request.HasPromptValue(PromptValues.Login)
+                    && (request.MaxAge is null || (issued is { } at && time.GetUtcNow() - at <= TimeSpan.FromSeconds(request.MaxAge.Value)))));
 
         if (!fresh)
         {
@@ -73,9 +76,15 @@ public static class ConnectEndpoints
                 parameters.Add(KeyValuePair.Create(Parameters.Prompt, new StringValues(prompt)));
             }
 
+            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
+            if (request.HasPromptValue(PromptValues.Login) || request.MaxAge is not null)
+            {
+                interaction.Mark(http, returnUrl);
+            }
+
             var login = new Dictionary<string, string?>
             {
-                ["ReturnUrl"] = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters),
+                ["ReturnUrl"] = returnUrl,
                 ["Account"] = wantsOfficer ? "officer" : null,
                 ["Hint"] = request.LoginHint,
                 ["ui_locales"] = request.UiLocales,
@@ -99,16 +108,31 @@ public static class ConnectEndpoints
         }
 
         var consentType = await applications.GetConsentTypeAsync(application);
-        if (consentType == ConsentTypes.Explicit && (existing.Count == 0 || request.HasPromptValue(PromptValues.Consent)))
+        var consentedForThisRequest = false;
+        if (request.HasPromptValue(PromptValues.Consent) && markedAt is not null)
+        {
+            foreach (var authorization in existing)
+            {
+                consentedForThisRequest |= await authorizations.GetCreationDateAsync(authorization) >= markedAt;
+            }
+        }
+
+        if (consentType == ConsentTypes.Explicit && (existing.Count == 0 || (request.HasPromptValue(PromptValues.Consent) && !consentedForThisRequest)))
         {
             if (request.HasPromptValue(PromptValues.None))
             {
                 return Forbid(Errors.ConsentRequired, "Interactive consent is required.");
             }
 
+            var returnUrl = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
+            if (request.HasPromptValue(PromptValues.Consent) && markedAt is null)
+            {
+                interaction.Mark(http, returnUrl);
+            }
+
             return Results.Redirect("/Connect/Consent" + QueryString.Create(new Dictionary<string, string?>
             {
-                ["ReturnUrl"] = http.Request.PathBase + http.Request.Path + http.Request.QueryString,
+                ["ReturnUrl"] = returnUrl,
                 ["ClientId"] = request.ClientId,
                 ["Scope"] = request.Scope,
             }));
@@ -151,10 +175,10 @@ public static class ConnectEndpoints
 
             // Claims are rebuilt from the account as it is now, so a changed email reaches the app on refresh.
             var identity = await claims.CreateIdentityAsync(user, result.Principal!.GetScopes());
-            // auth_time must stay a number: the string overload would make OpenIddict refuse the sign-in (a 500).
-            if (long.TryParse(result.Principal!.GetClaim(Claims.AuthenticationTime), NumberStyles.None, CultureInfo.InvariantCulture, out var authTime))
+            // auth_time must stay a JSON number: copied as a string, OpenIddict refuses the sign-in with a 500.
+            if (long.TryParse(result.Principal!.GetClaim(Claims.AuthenticationTime), NumberStyles.Integer, CultureInfo.InvariantCulture, out var authenticatedAt))
             {
-                identity.SetClaim(Claims.AuthenticationTime, authTime);
+                identity.SetClaim(Claims.AuthenticationTime, authenticatedAt);
             }
 
             identity.SetResources(result.Principal!.GetResources());

@@ -76,6 +76,7 @@ public static class ConnectServiceCollectionExtensions
             });
 
         services.AddScoped<IessClaims>();
+        services.AddSingleton<InteractionMarker>();
         services.AddScoped<ClientReconciler>();
         services.AddSingleton<TokenPruner>();
         services.AddHostedService(provider => provider.GetRequiredService<TokenPruner>());
