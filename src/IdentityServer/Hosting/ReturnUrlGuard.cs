@@ -6,7 +6,7 @@ namespace Iess.Identity.Hosting;
 
 /// <summary>
 /// Refuses (400, Spanish error page) any page request whose <c>ReturnUrl</c> is not a plain local path, or that
-/// carries more than one: the pages already fall back to "/", but a link that tries to leave the site is an attack
+/// carries two different ones (a form posted to its own URL carries the same one in the query and the body): the pages already fall back to "/", but a link that tries to leave the site is an attack
 /// and the person should see an error rather than a form that quietly drops its target. It runs before
 /// authorization so an anonymous visitor is not sent through the sign-in page with the hostile URL.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class ReturnUrlGuard(RequestDelegate next)
                 values = StringValues.Concat(values, (await context.Request.ReadFormAsync(context.RequestAborted))[Name]);
             }
 
-            if (values.Count > 1 || (values.Count == 1 && !IsLocal(values[0])))
+            if (values.Distinct(StringComparer.Ordinal).Count() > 1 || values.Any(v => !IsLocal(v)))
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
