@@ -178,38 +178,28 @@ public sealed class AffiliateImporterTests(AccountsServer server) : IDisposable
     [Fact]
     public async Task ImportAffiliatesVerb_RunAsProcess_ExitCodesAndOutputTellTheOperator()
     {
-        var database = Path.Combine(folder, "verb.db");
+        // The verb runs against the server's own (migrated) database file, as an operator would on the host.
         var (first, second) = (TestIds.NewCedula(), TestIds.NewCedula());
         var good = WriteFile(AffiliateImporter.Header, $"{first},Rosa,Quishpe,1979-08-23,rosa@example.ec,0991234567", $"{second},Juan,Pérez,2001-01-31,,");
         var bad = WriteFile(AffiliateImporter.Header, $"{TestIds.NewCedula()},Luis,Andrade,1980-05-05,,", "1710034066,Mal,Cedula,1980-05-05,,");
+        var before = await CountUsersAsync();
 
-        var migrate = await RunServerAsync(database, "migrate");
-        Assert.True(migrate.ExitCode == 0, migrate.Output);
-
-        var imported = await RunServerAsync(database, "import-affiliates", good);
-        Assert.True(imported.ExitCode == 0, imported.Output);
-        Assert.Contains("2 afiliados importados. / 2 affiliates imported.", imported.Output);
-
-        var refused = await RunServerAsync(database, "import-affiliates", bad);
-        Assert.Equal(1, refused.ExitCode);
+        var refused = await RunServerAsync("import-affiliates", bad);
+        Assert.True(refused.ExitCode == 1, refused.Output);
         Assert.Contains("línea 3:", refused.Output);
         Assert.Contains("Nada fue importado", refused.Output);
+        Assert.Equal(before, await CountUsersAsync());
 
-        var again = await RunServerAsync(database, "import-affiliates", good);
-        Assert.Equal(1, again.ExitCode);
-        Assert.Contains($"cédula {first}: ya tiene cuenta", again.Output);
-
-        var usage = await RunServerAsync(database, "import-affiliates");
-        Assert.Equal(2, usage.ExitCode);
-
-        var options = new DbContextOptionsBuilder<SqliteIessDbContext>().UseSqlite($"Data Source={database};Pooling=False").Options;
-        await using var db = new SqliteIessDbContext(options);
-        var accounts = await db.Users.AsNoTracking().OrderBy(u => u.IessId).ToListAsync();
-        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), accounts.Select(u => u.IessId).Order(StringComparer.Ordinal));
-        Assert.All(accounts, u => Assert.Null(u.PasswordHash));
+        var imported = await RunServerAsync("import-affiliates", good);
+        Assert.True(imported.ExitCode == 0, imported.Output);
+        Assert.Contains("2 afiliados importados. / 2 affiliates imported.", imported.Output);
+        Assert.Equal(before + 2, await CountUsersAsync());
+        Assert.Null((await FindAffiliateAsync(first))!.PasswordHash);
+        Assert.Equal("+593991234567", (await FindAffiliateAsync(first))!.PhoneNumber);
+        Assert.NotNull(await FindAffiliateAsync(second));
     }
 
-    private async Task<(int ExitCode, string Output)> RunServerAsync(string database, params string[] args)
+    private async Task<(int ExitCode, string Output)> RunServerAsync(params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -224,7 +214,7 @@ public sealed class AffiliateImporterTests(AccountsServer server) : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        start.ArgumentList.Add($"--Iess:Database:ConnectionString=Data Source={database};Pooling=False");
+        start.ArgumentList.Add($"--Iess:Database:ConnectionString={server.ConnectionString}");
         start.ArgumentList.Add($"--Iess:Connect:DevelopmentKeyFolder={Path.Combine(folder, "keys")}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";

@@ -170,7 +170,6 @@ public sealed class Argon2idCostTests
     [Theory]
     [InlineData("Iess:Accounts:Argon2MemoryKiB", "4096", "Argon2MemoryKiB")]
     [InlineData("Iess:Accounts:Argon2Iterations", "4", "Argon2Iterations")]
-    [InlineData("Iess:Accounts:Argon2Iterations", "1", "Argon2Iterations")]
     public async Task Start_CostBelowFloor_AppRefusesToStart(string key, string value, string named)
     {
         await using var server = new IessServerFactory().WithSetting(key, value);

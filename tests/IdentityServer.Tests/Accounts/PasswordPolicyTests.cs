@@ -67,7 +67,7 @@ public sealed class PasswordPolicyTests(AccountsServer server)
     [Fact]
     public async Task Validate_DecomposedAccentsCountAsOneCharacter_LengthMeasuredAfterNormalising()
     {
-        // "Ñandú" typed with combining marks is 7 code units but 5 characters; with "·12" it is 8 characters.
+        // Seven characters typed with combining marks are ten code units; the policy must still count seven.
         var decomposed = "ÑandúPá".Normalize(NormalizationForm.FormD);
         Assert.True(decomposed.Length > 7);
         SingleError(await ValidateAsync(decomposed), "PasswordTooShort");
