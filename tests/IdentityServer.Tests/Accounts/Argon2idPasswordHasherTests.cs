@@ -113,6 +113,20 @@ public sealed class Argon2idPasswordHasherTests(AccountsServer server)
         Assert.Equal(upgraded, (await ReloadAsync(user.Id)).PasswordHash);
     }
 
+    [Theory]
+    [InlineData(PasswordHasherCompatibilityMode.IdentityV2)]
+    [InlineData(PasswordHasherCompatibilityMode.IdentityV3)]
+    public async Task VerifyHashedPassword_ImportedIdentityHash_SucceedsWithRehashAndRefusesWrongPassword(PasswordHasherCompatibilityMode mode)
+    {
+        var legacy = new PasswordHasher<IessUser>(Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions { CompatibilityMode = mode }))
+            .HashPassword(new IessUser(), "Mindo-Colibri-Bosque-21");
+        await using var scope = server.CreateScope();
+        var hasher = scope.ServiceProvider.GetRequiredService<IPasswordHasher<IessUser>>();
+
+        Assert.Equal(PasswordVerificationResult.SuccessRehashNeeded, hasher.VerifyHashedPassword(new IessUser(), legacy, "Mindo-Colibri-Bosque-21"));
+        Assert.Equal(PasswordVerificationResult.Failed, hasher.VerifyHashedPassword(new IessUser(), legacy, "mindo-colibri-bosque-21"));
+    }
+
     [Fact]
     public async Task SignIn_WrongPasswordAgainstPbkdf2Hash_FailsAndLeavesHashUnchanged()
     {
