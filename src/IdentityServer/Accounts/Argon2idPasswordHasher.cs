@@ -42,11 +42,19 @@ public sealed class Argon2idPasswordHasher(IOptions<AccountsOptions> options) : 
             return PasswordVerificationResult.Failed;
         }
 
+        // A stored value neither format can read (corrupt or foreign) is a failed check, never an exception.
         if (!hashedPassword.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            return Legacy.VerifyHashedPassword(user, hashedPassword, providedPassword) == PasswordVerificationResult.Failed
-                ? PasswordVerificationResult.Failed
-                : PasswordVerificationResult.SuccessRehashNeeded;
+            try
+            {
+                return Legacy.VerifyHashedPassword(user, hashedPassword, providedPassword) == PasswordVerificationResult.Failed
+                    ? PasswordVerificationResult.Failed
+                    : PasswordVerificationResult.SuccessRehashNeeded;
+            }
+            catch (FormatException)
+            {
+                return PasswordVerificationResult.Failed;
+            }
         }
 
         var bytes = Encoding.UTF8.GetBytes(PasswordText.Normalize(providedPassword));
@@ -56,6 +64,10 @@ public sealed class Argon2idPasswordHasher(IOptions<AccountsOptions> options) : 
             {
                 return PasswordVerificationResult.Failed;
             }
+        }
+        catch (ArgumentException)
+        {
+            return PasswordVerificationResult.Failed;
         }
         finally
         {

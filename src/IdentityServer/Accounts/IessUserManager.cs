@@ -1,5 +1,6 @@
 using Iess.Identity.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Iess.Identity.Accounts;
@@ -19,21 +20,44 @@ public sealed class IessUserManager(
     TimeProvider time)
     : UserManager<IessUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
-    /// <summary>Records the outgoing hash when a person sets a new password (not when a hash is merely upgraded).</summary>
-    protected override async Task<IdentityResult> UpdatePasswordHash(IessUser user, string newPassword, bool validatePassword)
+    // Identity's ChangePasswordAsync and ResetPasswordAsync call a private UpdatePasswordHash overload, never the
+    // protected virtual one, so the history is recorded here, around the two ways a person sets a new password.
+    // A hash that is merely upgraded (SuccessRehashNeeded) goes through neither and is not recorded.
+    public override Task<IdentityResult> ChangePasswordAsync(IessUser user, string currentPassword, string newPassword) =>
+        RecordingOutgoingHashAsync(user, () => base.ChangePasswordAsync(user, currentPassword, newPassword));
+
+    public override Task<IdentityResult> ResetPasswordAsync(IessUser user, string token, string newPassword) =>
+        RecordingOutgoingHashAsync(user, () => base.ResetPasswordAsync(user, token, newPassword));
+
+    private async Task<IdentityResult> RecordingOutgoingHashAsync(IessUser user, Func<Task<IdentityResult>> change)
     {
-        var previous = user.PasswordHash;
-        var result = await base.UpdatePasswordHash(user, newPassword, validatePassword);
-        if (result.Succeeded && validatePassword && !string.IsNullOrEmpty(previous))
+        ArgumentNullException.ThrowIfNull(user);
+        if (string.IsNullOrEmpty(user.PasswordHash))
         {
-            db.PasswordHistory.Add(new PasswordHistoryEntry
-            {
-                UserId = user.Id,
-                PasswordHash = previous,
-                ChangedAt = time.GetUtcNow(),
-            });
+            return await change();
         }
 
-        return result;
+        // Tracked before the change so Identity's own save writes the new hash and the outgoing one together.
+        var entry = db.PasswordHistory.Add(new PasswordHistoryEntry
+        {
+            UserId = user.Id,
+            PasswordHash = user.PasswordHash,
+            ChangedAt = time.GetUtcNow(),
+        });
+        try
+        {
+            var result = await change();
+            if (!result.Succeeded)
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            return result;
+        }
+        catch
+        {
+            entry.State = EntityState.Detached;
+            throw;
+        }
     }
 }
