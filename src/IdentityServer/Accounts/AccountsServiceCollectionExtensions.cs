@@ -28,6 +28,8 @@ public static class AccountsServiceCollectionExtensions
                 identity.Lockout.MaxFailedAccessAttempts = accounts.LockoutMaxFailures;
                 identity.Lockout.DefaultLockoutTimeSpan = accounts.LockoutDuration;
                 identity.Tokens.AuthenticatorTokenProvider = OtpAuthenticatorTokenProvider.ProviderName;
+                // Email changes are confirmed with a 6-digit code typed on the page, not a long link token.
+                identity.Tokens.ChangeEmailTokenProvider = TokenOptions.DefaultEmailProvider;
                 identity.Stores.MaxLengthForKeys = 128;
             })
             .AddEntityFrameworkStores<IessDbContext>()

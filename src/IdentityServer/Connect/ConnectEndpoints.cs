@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Iess.Identity.Accounts;
 using Iess.Identity.Audit;
@@ -150,7 +151,12 @@ public static class ConnectEndpoints
 
             // Claims are rebuilt from the account as it is now, so a changed email reaches the app on refresh.
             var identity = await claims.CreateIdentityAsync(user, result.Principal!.GetScopes());
-            identity.SetClaim(Claims.AuthenticationTime, result.Principal!.GetClaim(Claims.AuthenticationTime));
+            // auth_time must stay a number: the string overload would make OpenIddict refuse the sign-in (a 500).
+            if (long.TryParse(result.Principal!.GetClaim(Claims.AuthenticationTime), NumberStyles.None, CultureInfo.InvariantCulture, out var authTime))
+            {
+                identity.SetClaim(Claims.AuthenticationTime, authTime);
+            }
+
             identity.SetResources(result.Principal!.GetResources());
             identity.SetAuthorizationId(result.Principal!.GetAuthorizationId());
             metrics.TokenIssued(request.GrantType!);

@@ -40,6 +40,7 @@ public static class ConnectServiceCollectionExtensions
                     .AllowClientCredentialsFlow()
                     .RequireProofKeyForCodeExchange();
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                server.AddProtocolRequestRules();
 
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess, IessScopes.Identity, IessScopes.Admin);
                 server.RegisterClaims(

@@ -79,6 +79,8 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
             flow.Property(f => f.CodeHash).HasMaxLength(64);
             flow.Property(f => f.LinkHash).HasMaxLength(64);
             flow.Property(f => f.LockReason).HasMaxLength(32);
+            flow.Property(f => f.PendingEmail).HasMaxLength(254);
+            flow.Property(f => f.PendingPhone).HasMaxLength(32);
             flow.Property(f => f.Version).IsConcurrencyToken();
             flow.HasIndex(f => new { f.IdentifierHash, f.CreatedAt });
             flow.HasIndex(f => new { f.IpAddress, f.CreatedAt });

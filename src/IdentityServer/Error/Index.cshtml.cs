@@ -21,6 +21,13 @@ public sealed class IndexModel(IStringLocalizer<SharedResource> text) : PageMode
 
     public void OnPost(int? code) => Describe(code);
 
+    // Re-executed with the failed request's method: a refused PUT, DELETE or PATCH still gets its message.
+    public void OnPut(int? code) => Describe(code);
+
+    public void OnDelete(int? code) => Describe(code);
+
+    public void OnPatch(int? code) => Describe(code);
+
     private void Describe(int? code)
     {
         var response = HttpContext.GetOpenIddictServerResponse();

@@ -7,6 +7,7 @@ using Iess.Identity.Connect;
 using Iess.Identity.Data;
 using Iess.Identity.Login;
 using Iess.Identity.Messaging;
+using Iess.Identity.Profile;
 using Iess.Identity.Recovery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -48,13 +49,18 @@ public static class IessHostingExtensions
         services.AddIessMessaging(configuration, environment);
         services.AddIessCaptcha(configuration);
         services.AddIessRecovery(configuration);
+        services.AddIessProfile();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();
         services.AddScoped<StartupTasks>();
 
         services.AddDataProtection().SetApplicationName("IessIdentity").PersistKeysToDbContext<IessDbContext>();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
-        services.AddRazorPages(o => o.RootDirectory = "/")
+        services.AddRazorPages(o =>
+            {
+                o.RootDirectory = "/";
+                o.Conventions.ConfigureFilter(new PageRequestFilter());
+            })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         services.AddAntiforgery(o =>
@@ -102,7 +108,6 @@ public static class IessHostingExtensions
     public static WebApplication UseIessIdentity(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        app.UseMiddleware<BadRequestGuard>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -112,9 +117,11 @@ public static class IessHostingExtensions
         app.UseExceptionHandler("/Error/500");
         app.UseStatusCodePagesWithReExecute("/Error/{0}");
         app.UseRequestLocalization();
+        app.UseMiddleware<BadRequestGuard>();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();
+        app.UseMiddleware<ReturnUrlGuard>();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -124,16 +131,23 @@ public static class IessHostingExtensions
             Predicate = check => check.Tags.Contains("ready"),
             ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable },
         });
-        app.MapGet("/Language", (HttpContext http, string? culture, string? returnUrl) =>
+        app.MapGet("/Language", (HttpContext http) =>
         {
-            var chosen = SupportedCultures.FirstOrDefault(c => c.Name == culture)?.Name ?? "es-EC";
+            // Only a supported culture and a local path, each given once; anything else is refused and sets no cookie.
+            var query = http.Request.Query;
+            var culture = query["culture"];
+            var returnUrl = query["returnUrl"];
+            var chosen = culture.Count == 1 ? SupportedCultures.FirstOrDefault(c => c.Name == culture[0])?.Name : null;
+            if (chosen is null || returnUrl.Count > 1 || (returnUrl.Count == 1 && !ReturnUrlGuard.IsLocal(returnUrl[0])))
+            {
+                return Results.StatusCode(StatusCodes.Status400BadRequest);
+            }
+
             http.Response.Cookies.Append(
                 CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365) });
-            var target = !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-                && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/";
-            return Results.LocalRedirect(target);
+            return Results.LocalRedirect(returnUrl.Count == 1 ? returnUrl[0]! : "/");
         });
         app.MapConnectEndpoints();
         app.MapCaptchaEndpoints();

@@ -14,7 +14,7 @@ public sealed class MfaModel(SignInManager<IessUser> signIn, AuditLog audit, Ies
 {
     [BindProperty]
     [Required(ErrorMessage = "CodeRequired")]
-    [StringLength(12, ErrorMessage = "CodeInvalid")]
+    [StringLength(20, ErrorMessage = "CodeInvalid")]
     [Display(Name = "CodeLabel")]
     public string? Code { get; set; }
 
@@ -39,10 +39,14 @@ public sealed class MfaModel(SignInManager<IessUser> signIn, AuditLog audit, Ies
             return Page();
         }
 
-        var result = await signIn.TwoFactorAuthenticatorSignInAsync(Code!, isPersistent: false, rememberClient: false);
+        // Six digits are an authenticator code; anything else is tried as one of the one-time recovery codes.
+        var code = Code!.Replace(" ", "", StringComparison.Ordinal);
+        var result = code.Length == 6 && code.All(char.IsAsciiDigit)
+            ? await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false)
+            : await signIn.TwoFactorRecoveryCodeSignInAsync(code);
         if (result.Succeeded)
         {
-            await audit.WriteAsync("signin.success", "success", user.Id, user.Id, HttpContext, "totp");
+            await audit.WriteAsync("signin.success", "success", user.Id, user.Id, HttpContext, "second factor");
             metrics.SignIn("success");
             return LocalRedirect(!string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }

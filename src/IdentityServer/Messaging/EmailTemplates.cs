@@ -41,6 +41,22 @@ public static class EmailTemplates
             link);
     }
 
+    public static EmailContent VerificationCode(string name, string code) => Render(
+        "Código para verificar su correo en el IESS / Code to verify your email with IESS",
+        name,
+        [$"Su código de verificación es: {code}", "Ingréselo en la página donde registró este correo. Vence en pocos minutos.",
+         "Si usted no registró este correo en el IESS, ignore este mensaje."],
+        [$"Your verification code is: {code}", "Enter it on the page where you registered this address. It expires in a few minutes.",
+         "If you did not register this address with IESS, ignore this message."]);
+
+    public static EmailContent EmailChanged(string name, string maskedNewEmail) => Render(
+        "El correo de su cuenta del IESS cambió / Your IESS account email changed",
+        name,
+        [$"El correo de su cuenta se cambió a {maskedNewEmail}. Desde ahora los avisos llegarán allí.",
+         "Si no fue usted, acérquese cuanto antes a un centro de atención del IESS con su cédula."],
+        [$"Your account email was changed to {maskedNewEmail}. From now on notices go there.",
+         "If this was not you, visit an IESS service centre with your ID as soon as possible."]);
+
     public static EmailContent PasswordChanged(string name, DateTimeOffset at)
     {
         var time = at.ToOffset(TimeSpan.FromHours(-5)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

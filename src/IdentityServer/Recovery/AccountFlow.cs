@@ -4,11 +4,14 @@ namespace Iess.Identity.Recovery;
 public enum FlowKind
 {
     AffiliateRecovery = 1,
+    AffiliateActivation = 2,
 }
 
 /// <summary>
-/// Where a flow stands. Each step runs only from the state before it:
-/// Identified → KnowledgeVerified → ImageVerified → CodeSent → PossessionVerified → Completed; Locked and Expired end it.
+/// Where a flow stands. Each step runs only from the state before it. Recovery: Identified → KnowledgeVerified →
+/// ImageVerified → CodeSent → PossessionVerified → Completed. Activation (Generar clave): Identified →
+/// KnowledgeVerified → CodeSent (email code) → PossessionVerified (email verified) → [PhoneCodeSent] →
+/// ContactsVerified → Completed. Locked and Expired end either.
 /// </summary>
 public enum FlowState
 {
@@ -20,6 +23,8 @@ public enum FlowState
     Completed = 6,
     Locked = 7,
     Expired = 8,
+    PhoneCodeSent = 9,
+    ContactsVerified = 10,
 }
 
 /// <summary>How the one-time secret of the possession step travels.</summary>
@@ -69,6 +74,12 @@ public class AccountFlow
     public string? LinkHash { get; set; }
 
     public DateTimeOffset? CodeExpiresAt { get; set; }
+
+    /// <summary>Activation: the email address being verified, applied to the account only when the flow completes.</summary>
+    public string? PendingEmail { get; set; }
+
+    /// <summary>Activation: the mobile number being verified (E.164).</summary>
+    public string? PendingPhone { get; set; }
 
     public DateTimeOffset? LastSentAt { get; set; }
 

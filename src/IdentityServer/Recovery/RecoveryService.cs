@@ -15,11 +15,12 @@ namespace Iess.Identity.Recovery;
 
 /// <summary>
 /// The affiliate recovery flow as a state machine over <see cref="AccountFlow"/> rows. Every step loads the flow
-/// through <see cref="LoadAsync"/> (binding, expiry, lock and state checked in one place) and saves with optimistic
+/// through <see cref="FlowStore"/> (binding, expiry, lock and state checked in one place) and saves with optimistic
 /// concurrency, so two racing requests cannot both advance it. Unknown cédulas get phantom flows that do the same
 /// work and always fail at the knowledge step.
 /// </summary>
 public sealed class RecoveryService(
+    FlowStore flows,
     IessDbContext db,
     UserManager<IessUser> users,
     IPasswordHasher<IessUser> hasher,
@@ -32,8 +33,7 @@ public sealed class RecoveryService(
     IOpenIddictAuthorizationManager authorizations,
     IessMetrics metrics)
 {
-    public const string CookieName = "iess.recovery";
-    private const string CookiePath = "/Recovery";
+    private const FlowKind Kind = FlowKind.AffiliateRecovery;
     private static string? decoyAnswerHash;
 
     private RecoveryOptions O => options.Value;
@@ -41,79 +41,22 @@ public sealed class RecoveryService(
     /// <summary>Starts a flow for a cédula (after the CAPTCHA). Known and unknown cédulas take the same path.</summary>
     public async Task<StartOutcome> StartAsync(Cedula cedula, HttpContext http)
     {
-        var now = time.GetUtcNow();
-        var identifierHash = await IdentifierHashAsync(cedula);
-        var ip = http.Connection.RemoteIpAddress?.ToString();
-
-        if (await db.AccountFlows.AnyAsync(f => f.IdentifierHash == identifierHash && f.State == FlowState.Locked && f.CreatedAt > now.AddDays(-1)))
+        var identifierHash = await flows.IdentifierHashAsync(Kind, cedula.Value);
+        if (await flows.RefuseStartAsync(identifierHash, http) is { } refused)
         {
-            await audit.WriteAsync("recovery.start", "locked", null, null, http, identifierHash[..12]);
-            return StartOutcome.Locked;
-        }
-
-        var perIdentifier = await db.AccountFlows.CountAsync(f => f.IdentifierHash == identifierHash && f.CreatedAt > now.AddDays(-1));
-        var perIp = ip is null ? 0 : await db.AccountFlows.CountAsync(f => f.IpAddress == ip && f.CreatedAt > now.AddHours(-1));
-        if (perIdentifier >= O.MaxFlowsPerIdentifierPerDay || perIp >= O.MaxFlowsPerIpPerHour)
-        {
-            await audit.WriteAsync("recovery.start", "limited", null, null, http, perIdentifier >= O.MaxFlowsPerIdentifierPerDay ? "identifier" : "ip");
-            return StartOutcome.Limited;
+            await audit.WriteAsync("recovery.start", refused == StartOutcome.Locked ? "locked" : "limited", null, null, http, identifierHash[..12]);
+            return refused;
         }
 
         var user = await users.FindByNameAsync(IessUser.AccountKey(AccountType.Affiliate, cedula.Value));
-        var binding = RandomNumberGenerator.GetBytes(32);
-        var flow = new AccountFlow
-        {
-            Id = Guid.NewGuid(),
-            Kind = FlowKind.AffiliateRecovery,
-            State = FlowState.Identified,
-            UserId = user is { PasswordHash: not null } ? user.Id : null,
-            IdentifierHash = identifierHash,
-            BindingHash = Sha256(binding),
-            IpAddress = ip,
-            CreatedAt = now,
-            UpdatedAt = now,
-            ExpiresAt = now + O.FlowLifetime,
-        };
-        db.AccountFlows.Add(flow);
-        await db.SaveChangesAsync();
-        SetCookie(http, flow.Id, binding);
+        var flow = await flows.CreateAsync(Kind, identifierHash, user is { PasswordHash: not null } ? user.Id : null, http);
         metrics.RecoveryStep("identify", "success");
         await audit.WriteAsync("recovery.start", "success", flow.UserId, flow.UserId, http, $"flow {flow.Id}");
         return StartOutcome.Started;
     }
 
     /// <summary>The flow this browser is in, if it may run a step that starts from one of <paramref name="expected"/>.</summary>
-    public async Task<FlowLoad> LoadAsync(HttpContext http, params FlowState[] expected)
-    {
-        if (!TryReadCookie(http, out var id, out var binding))
-        {
-            return new FlowLoad(null, LoadProblem.NoFlow);
-        }
-
-        var flow = await db.AccountFlows.SingleOrDefaultAsync(f => f.Id == id);
-        if (flow is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(flow.BindingHash), SHA256.HashData(binding)))
-        {
-            return new FlowLoad(null, LoadProblem.NoFlow);
-        }
-
-        if (flow.State is FlowState.Locked)
-        {
-            return new FlowLoad(flow, LoadProblem.Locked);
-        }
-
-        if (flow.State is FlowState.Expired or FlowState.Completed || flow.ExpiresAt <= time.GetUtcNow())
-        {
-            if (flow.State != FlowState.Completed && flow.State != FlowState.Expired)
-            {
-                flow.State = FlowState.Expired;
-                await SaveAsync(flow);
-            }
-
-            return new FlowLoad(flow, LoadProblem.Expired);
-        }
-
-        return expected.Contains(flow.State) ? new FlowLoad(flow, LoadProblem.None) : new FlowLoad(flow, LoadProblem.WrongState);
-    }
+    public Task<FlowLoad> LoadAsync(HttpContext http, params FlowState[] expected) => flows.LoadAsync(http, Kind, expected);
 
     /// <summary>The two questions asked in this flow: two of the person's three, or two from the catalogue.</summary>
     public async Task<IReadOnlyList<SecurityQuestion>> QuestionsAsync(AccountFlow flow)
@@ -157,11 +100,11 @@ public sealed class RecoveryService(
         if (ok)
         {
             flow.State = user!.SecurityImageId is null ? FlowState.ImageVerified : FlowState.KnowledgeVerified;
-            return await AdvanceAsync(flow, "knowledge", http);
+            return await flows.AdvanceAsync(flow, "knowledge", http);
         }
 
         flow.KnowledgeAttempts++;
-        return await FailAsync(flow, "knowledge", flow.KnowledgeAttempts >= O.MaxStepFailures, http);
+        return await flows.FailAsync(flow, "knowledge", flow.KnowledgeAttempts >= O.MaxStepFailures, http);
     }
 
     /// <summary>The image grid for this flow: identical on every attempt for the same cédula.</summary>
@@ -178,11 +121,11 @@ public sealed class RecoveryService(
         if (user?.SecurityImageId is { } image && image == picked)
         {
             flow.State = FlowState.ImageVerified;
-            return await AdvanceAsync(flow, "image", http);
+            return await flows.AdvanceAsync(flow, "image", http);
         }
 
         flow.ImageAttempts++;
-        return await FailAsync(flow, "image", flow.ImageAttempts >= O.MaxStepFailures, http);
+        return await flows.FailAsync(flow, "image", flow.ImageAttempts >= O.MaxStepFailures, http);
     }
 
     /// <summary>The person's verified channels, masked for display.</summary>
@@ -236,18 +179,17 @@ public sealed class RecoveryService(
             return SendOutcome.PhoneCapReached;
         }
 
-        var code = new Hotp(RandomNumberGenerator.GetBytes(20)).ComputeHOTP(RandomNumberGenerator.GetInt32(int.MaxValue));
-        var key = await secrets.GetAsync("recovery-codes");
+        var code = FlowStore.NewCode();
         flow.Channel = channel;
-        flow.CodeHash = Hmac(key, flow.Id + ":code:" + code);
+        flow.CodeHash = await flows.SecretHashAsync(flow, "code", code);
         flow.CodeAttempts = 0;
         flow.Sends++;
         flow.LastSentAt = now;
         flow.State = FlowState.CodeSent;
         if (channel == PossessionChannel.Email)
         {
-            var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-            flow.LinkHash = Hmac(key, flow.Id + ":link:" + token);
+            var token = FlowStore.NewLinkToken();
+            flow.LinkHash = await flows.SecretHashAsync(flow, "link", token);
             flow.CodeExpiresAt = now + O.EmailLinkLifetime;
             var link = new Uri(publicBase, $"/Recovery/Link?flow={flow.Id:N}&token={token}");
             outbox.QueueEmail(destination, EmailTemplates.RecoveryCode(user.DisplayName, code, link, O.EmailLinkLifetime), "recovery.email", user.Id);
@@ -259,7 +201,7 @@ public sealed class RecoveryService(
             outbox.QueueSms(destination, $"IESS: su codigo para recuperar la clave es {code}. Vence en {(int)O.SmsCodeLifetime.TotalMinutes} min. No lo comparta.", "recovery.sms", user.Id);
         }
 
-        if (await SaveAsync(flow) is not StepOutcome.Advanced)
+        if (await flows.SaveAsync(flow) is not StepOutcome.Advanced)
         {
             return SendOutcome.Conflict;
         }
@@ -278,15 +220,14 @@ public sealed class RecoveryService(
             return StepOutcome.CodeExpired;
         }
 
-        var key = await secrets.GetAsync("recovery-codes");
-        var typed = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
-        if (typed.Length == 6 && FixedEquals(flow.CodeHash, Hmac(key, flow.Id + ":code:" + typed)))
+        var typed = FlowStore.Digits(code);
+        if (typed.Length == 6 && FlowStore.FixedEquals(flow.CodeHash, await flows.SecretHashAsync(flow, "code", typed)))
         {
             return await PossessionProvenAsync(flow, http);
         }
 
         flow.CodeAttempts++;
-        return await FailAsync(flow, "code", flow.CodeAttempts >= O.MaxCodeAttempts, http);
+        return await flows.FailAsync(flow, "code", flow.CodeAttempts >= O.MaxCodeAttempts, http);
     }
 
     /// <summary>Step 4c: the email link, confirmed with a POST; binds the flow to the browser that opened it.</summary>
@@ -298,8 +239,7 @@ public sealed class RecoveryService(
             return StepOutcome.LinkInvalid;
         }
 
-        var key = await secrets.GetAsync("recovery-codes");
-        if (!FixedEquals(flow.LinkHash, Hmac(key, flow.Id + ":link:" + token)) || flow.State != FlowState.CodeSent)
+        if (!FlowStore.FixedEquals(flow.LinkHash, await flows.SecretHashAsync(flow, "link", token)) || flow.State != FlowState.CodeSent)
         {
             return StepOutcome.LinkInvalid;
         }
@@ -310,15 +250,8 @@ public sealed class RecoveryService(
             return StepOutcome.CodeExpired;
         }
 
-        var binding = RandomNumberGenerator.GetBytes(32);
-        flow.BindingHash = Sha256(binding);
-        var outcome = await PossessionProvenAsync(flow, http);
-        if (outcome == StepOutcome.Advanced)
-        {
-            SetCookie(http, flow.Id, binding);
-        }
-
-        return outcome;
+        flows.Rebind(http, flow);
+        return await PossessionProvenAsync(flow, http);
     }
 
     /// <summary>Step 5: the new password. Then every session and token of the account ends and a notice is emailed.</summary>
@@ -343,8 +276,8 @@ public sealed class RecoveryService(
 
         flow.State = FlowState.Completed;
         flow.CompletedAt = time.GetUtcNow();
-        await AdvanceAsync(flow, "reset", http);
-        http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = CookiePath });
+        await flows.AdvanceAsync(flow, "reset", http);
+        flows.Forget(http, Kind);
         return result;
     }
 
@@ -353,103 +286,10 @@ public sealed class RecoveryService(
         flow.State = FlowState.PossessionVerified;
         flow.CodeHash = null;
         flow.LinkHash = null;
-        return await AdvanceAsync(flow, "possession." + flow.Channel.ToString()!.ToLowerInvariant(), http);
+        return await flows.AdvanceAsync(flow, "possession." + flow.Channel.ToString()!.ToLowerInvariant(), http);
     }
-
-    private async Task<StepOutcome> AdvanceAsync(AccountFlow flow, string step, HttpContext http)
-    {
-        var outcome = await SaveAsync(flow);
-        metrics.RecoveryStep(step, outcome == StepOutcome.Advanced ? "success" : "conflict");
-        await audit.WriteAsync("recovery." + step, outcome == StepOutcome.Advanced ? "success" : "conflict", flow.UserId, flow.UserId, http, $"flow {flow.Id}");
-        return outcome;
-    }
-
-    private async Task<StepOutcome> FailAsync(AccountFlow flow, string step, bool lockNow, HttpContext http)
-    {
-        if (lockNow)
-        {
-            flow.State = FlowState.Locked;
-            flow.LockReason = step;
-            if (flow.UserId is not null && await users.FindByIdAsync(flow.UserId) is { } user)
-            {
-                user.RecoveryLockedAt = time.GetUtcNow();
-                user.RecoveryLockReason = step;
-            }
-        }
-
-        var saved = await SaveAsync(flow);
-        metrics.RecoveryStep(step, lockNow ? "locked" : "failure");
-        await audit.WriteAsync("recovery." + step, lockNow ? "locked" : "failure", flow.UserId, flow.UserId, http, $"flow {flow.Id}");
-        return saved != StepOutcome.Advanced ? saved : lockNow ? StepOutcome.Locked : StepOutcome.Failed;
-    }
-
-    private async Task<StepOutcome> SaveAsync(AccountFlow flow)
-    {
-        flow.Version++;
-        flow.UpdatedAt = time.GetUtcNow();
-        try
-        {
-            await db.SaveChangesAsync();
-            return StepOutcome.Advanced;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return StepOutcome.Conflict;
-        }
-    }
-
-    private async Task<string> IdentifierHashAsync(Cedula cedula) => Hmac(await secrets.GetAsync("recovery-identifiers"), "affiliate:" + cedula.Value);
 
     private string DecoyAnswerHash() => decoyAnswerHash ??= hasher.HashPassword(new IessUser(), Guid.NewGuid().ToString("N"));
-
-    private void SetCookie(HttpContext http, Guid id, byte[] binding) =>
-        http.Response.Cookies.Append(CookieName, $"{id:N}.{Base64Url(binding)}", new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = http.RequestServices.GetRequiredService<IOptions<HostingOptions>>().Value.SecureCookies,
-            Path = CookiePath,
-            MaxAge = O.FlowLifetime,
-            IsEssential = true,
-        });
-
-    private static bool TryReadCookie(HttpContext http, out Guid id, out byte[] binding)
-    {
-        id = Guid.Empty;
-        binding = [];
-        var value = http.Request.Cookies[CookieName];
-        var dot = value?.IndexOf('.') ?? -1;
-        if (value is null || dot != 32 || !Guid.TryParseExact(value[..dot], "N", out id))
-        {
-            return false;
-        }
-
-        try
-        {
-            binding = Base64UrlDecode(value[(dot + 1)..]);
-            return binding.Length == 32;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
-    private static string Hmac(byte[] key, string text) => Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text)));
-
-    private static string Sha256(byte[] value) => Convert.ToHexString(SHA256.HashData(value));
-
-    private static bool FixedEquals(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] Base64UrlDecode(string text)
-    {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(padded.PadRight(padded.Length + ((4 - (padded.Length % 4)) % 4), '='));
-    }
 }
 
 /// <summary>How starting a flow went.</summary>

@@ -8,7 +8,9 @@ public static class RecoveryServiceCollectionExtensions
         services.AddOptions<RecoveryOptions>().Bind(configuration.GetSection(RecoveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ServerSecrets>();
         services.AddSingleton<PublicAddress>();
+        services.AddScoped<FlowStore>();
         services.AddScoped<RecoveryService>();
+        services.AddScoped<ActivationService>();
         services.AddScoped<SecurityProfile>();
         return services;
     }

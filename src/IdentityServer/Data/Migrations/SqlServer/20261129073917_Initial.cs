@@ -30,6 +30,8 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                     CodeHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     LinkHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     CodeExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PendingEmail = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: true),
+                    PendingPhone = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
                     LastSentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     LockReason = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),

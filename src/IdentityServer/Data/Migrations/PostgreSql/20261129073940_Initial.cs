@@ -31,6 +31,8 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                     CodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     LinkHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     CodeExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PendingEmail = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    PendingPhone = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     LastSentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LockReason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),

@@ -30,6 +30,8 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                     CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     LinkHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     CodeExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PendingEmail = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    PendingPhone = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     LastSentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LockReason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Primitives;
+
+namespace Iess.Identity.Hosting;
+
+/// <summary>
+/// Refuses (400, Spanish error page) any page request whose <c>ReturnUrl</c> is not a plain local path, or that
+/// carries more than one: the pages already fall back to "/", but a link that tries to leave the site is an attack
+/// and the person should see an error rather than a form that quietly drops its target. It runs before
+/// authorization so an anonymous visitor is not sent through the sign-in page with the hostile URL.
+/// </summary>
+internal sealed class ReturnUrlGuard(RequestDelegate next)
+{
+    private const string Name = "ReturnUrl";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        // Protocol requests (OpenIddict has recognised the endpoint) carry no ReturnUrl of ours; re-executed error pages keep the original query.
+        if (context.GetOpenIddictServerRequest() is null && context.Features.Get<IStatusCodeReExecuteFeature>() is null
+            && context.Features.Get<IExceptionHandlerPathFeature>() is null)
+        {
+            var values = context.Request.Query[Name];
+            if (context.Request.HasFormContentType)
+            {
+                values = StringValues.Concat(values, (await context.Request.ReadFormAsync(context.RequestAborted))[Name]);
+            }
+
+            if (values.Count > 1 || (values.Count == 1 && !IsLocal(values[0])))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    /// <summary>The same rule as <c>IUrlHelper.IsLocalUrl</c> for rooted paths: no scheme, no authority, no control characters.</summary>
+    public static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/'
+        && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(c => char.IsControl(c) || c == '\uFFFD');
+}

@@ -1,0 +1,42 @@
+using Iess.Identity.Accounts;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Iess.Identity.Profile;
+
+/// <summary>Base of the profile pages: a signed-in, not locked-out account; messages in Spanish.</summary>
+[Authorize]
+public abstract class ProfilePageModel(UserManager<IessUser> users, IStringLocalizer<SharedResource> text) : PageModel
+{
+    protected UserManager<IessUser> Users => users;
+
+    protected IStringLocalizer<SharedResource> Text => text;
+
+    public IessUser Account { get; private set; } = null!;
+
+    public string? Error { get; protected set; }
+
+    public string? Notice { get; protected set; }
+
+    /// <summary>Loads the signed-in account; a locked account (too many wrong codes) may not change anything.</summary>
+    protected async Task<IActionResult?> LoadAccountAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        Account = user;
+        if (await users.IsLockedOutAsync(user))
+        {
+            Error = text["AccountLocked"];
+            return Page();
+        }
+
+        return null;
+    }
+}

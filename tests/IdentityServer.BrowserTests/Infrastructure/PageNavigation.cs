@@ -1,0 +1,20 @@
+using Microsoft.Playwright;
+
+namespace Iess.Identity.BrowserTests.Infrastructure;
+
+/// <summary>Waiting for the browser to land somewhere, with what it shows instead when it does not.</summary>
+public static class PageNavigation
+{
+    public static async Task WaitForUrlStartingWithAsync(this IPage page, string prefix)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url => url.StartsWith(prefix, StringComparison.Ordinal));
+        }
+        catch (TimeoutException e)
+        {
+            var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 2_000 });
+            throw new TimeoutException($"Expected {prefix}..., the browser shows {page.Url}:{Environment.NewLine}{text}", e);
+        }
+    }
+}
