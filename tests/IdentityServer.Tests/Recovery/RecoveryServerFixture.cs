@@ -114,7 +114,7 @@ public sealed class RecoveryServerFixture : IAsyncLifetime
 
     public Guid FlowIdOf(FormClient browser)
     {
-        var cookie = browser.Cookies.GetCookies(new Uri(Server.BaseAddress, "/Recovery/Know"))[RecoveryService.CookieName]
+        var cookie = browser.Cookies.GetCookies(new Uri(Server.BaseAddress, "/Recovery/Know"))[FlowStore.Cookie(FlowKind.AffiliateRecovery).Name]
             ?? throw new InvalidOperationException("The browser has no recovery cookie.");
         return Guid.ParseExact(cookie.Value.Split('.')[0], "N");
     }
@@ -133,8 +133,9 @@ public sealed class RecoveryServerFixture : IAsyncLifetime
 
     public static async Task<string> BodyAsync(HttpResponseMessage response)
     {
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        var body = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        return body;
     }
 }
 
