@@ -14,7 +14,9 @@ public sealed class KnowModel(RecoveryService recovery, IStringLocalizer<SharedR
     [BindProperty]
     public DateOnly? DateOfBirth { get; set; }
 
-    [BindProperty]
+    // An explicit name stops MVC from falling back to the empty prefix when no Answers[n] are posted (a date-of-birth
+    // attempt), which bound every form field as a dictionary key and marked the model invalid ("Method" is not an int).
+    [BindProperty(Name = nameof(Answers))]
     public Dictionary<int, string> Answers { get; set; } = [];
 
     public IReadOnlyList<SecurityQuestion> Questions { get; private set; } = [];

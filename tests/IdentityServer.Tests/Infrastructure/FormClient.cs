@@ -33,6 +33,13 @@ public sealed partial class FormClient : IDisposable
         return await Http.PostAsync(postPath ?? path, new FormUrlEncodedContent(form));
     }
 
+    /// <summary>The antiforgery token of a page's form, or null when the page has no form.</summary>
+    public static string? AntiforgeryToken(string html)
+    {
+        var token = AntiforgeryField().Match(html);
+        return token.Success ? WebUtility.HtmlDecode(token.Groups[1].Value) : null;
+    }
+
     /// <summary>Signs in through /Login with a cédula or RUC and password.</summary>
     public Task<HttpResponseMessage> SignInAsync(string identifier, string password, string? branch = null, string? returnUrl = null)
     {

@@ -2,6 +2,7 @@ using Iess.Identity.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Iess.Identity.Tests.Infrastructure;
@@ -86,6 +87,15 @@ public class IessServerFactory : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>Builds and starts the host under <see cref="HostBuildLock"/>, so parallel factories find their own host.</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (HostBuildLock.Gate)
+        {
+            return base.CreateHost(builder);
+        }
+    }
+
     /// <summary>A new scope on the server's services (its own database context).</summary>
     public AsyncServiceScope CreateScope()
     {
@@ -129,4 +139,13 @@ public class IessServerFactory : WebApplicationFactory<Program>
             // A file still held open by SQLite's pool; the temp folder is cleaned by the OS.
         }
     }
+}
+
+/// <summary>
+/// WebApplicationFactory picks up the first host built anywhere in the process while it starts the app, so hosts
+/// built by tests (servers, fake gateways) are built one at a time.
+/// </summary>
+public static class HostBuildLock
+{
+    public static readonly object Gate = new();
 }
