@@ -9,7 +9,8 @@ public static class PageNavigation
     {
         try
         {
-            await page.WaitForURLAsync(url => url.StartsWith(prefix, StringComparison.Ordinal));
+            // A generous limit: a loaded 2-core CI machine can take many seconds for a sign-in's redirect chain.
+            await page.WaitForURLAsync(url => url.StartsWith(prefix, StringComparison.Ordinal), new() { Timeout = 60_000 });
         }
         catch (TimeoutException e)
         {
