@@ -29,4 +29,34 @@ public sealed class CaptchaOptions
     public string? SiteKey { get; set; }
 
     public string? SecretKey { get; set; }
+
+    /// <summary>Overrides the hosted provider's siteverify URL (a regional endpoint, or a stand-in in tests).</summary>
+    public Uri? VerifyEndpoint { get; set; }
+
+    /// <summary>The hosted provider's script and frame origin, allowed by the content security policy.</summary>
+    public static string? WidgetOrigin(CaptchaProvider provider) => provider switch
+    {
+        CaptchaProvider.ReCaptcha => "https://www.google.com https://www.gstatic.com",
+        CaptchaProvider.HCaptcha => "https://hcaptcha.com https://*.hcaptcha.com",
+        CaptchaProvider.Turnstile => "https://challenges.cloudflare.com",
+        _ => null,
+    };
+
+    /// <summary>The hosted provider's widget script.</summary>
+    public static string? WidgetScript(CaptchaProvider provider) => provider switch
+    {
+        CaptchaProvider.ReCaptcha => "https://www.google.com/recaptcha/api.js",
+        CaptchaProvider.HCaptcha => "https://js.hcaptcha.com/1/api.js",
+        CaptchaProvider.Turnstile => "https://challenges.cloudflare.com/turnstile/v0/api.js",
+        _ => null,
+    };
+
+    /// <summary>The CSS class the hosted widget's script looks for.</summary>
+    public static string? WidgetClass(CaptchaProvider provider) => provider switch
+    {
+        CaptchaProvider.ReCaptcha => "g-recaptcha",
+        CaptchaProvider.HCaptcha => "h-captcha",
+        CaptchaProvider.Turnstile => "cf-turnstile",
+        _ => null,
+    };
 }

@@ -37,7 +37,8 @@ public sealed class HostedCaptchaVerifier(HttpClient http, IOptions<CaptchaOptio
             form["remoteip"] = remoteIp;
         }
 
-        using var reply = await http.PostAsync(VerifyEndpoint(options.Value.Provider), new FormUrlEncodedContent(form), cancellationToken);
+        var endpoint = options.Value.VerifyEndpoint ?? VerifyEndpoint(options.Value.Provider);
+        using var reply = await http.PostAsync(endpoint, new FormUrlEncodedContent(form), cancellationToken);
         if (!reply.IsSuccessStatusCode)
         {
             return false;

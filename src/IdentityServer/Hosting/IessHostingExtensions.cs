@@ -116,7 +116,8 @@ public static class IessHostingExtensions
             app.UseHsts();
         }
 
-        app.UseSecurityHeaders(SecurityHeaders.Policy(app.Environment));
+        var captcha = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CaptchaOptions>>().Value;
+        app.UseSecurityHeaders(SecurityHeaders.Policy(app.Environment, CaptchaOptions.WidgetOrigin(captcha.Provider)));
         app.UseExceptionHandler("/Error/500");
         app.UseStatusCodePagesWithReExecute("/Error/{0}");
         app.UseRequestLocalization();

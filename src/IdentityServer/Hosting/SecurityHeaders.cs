@@ -3,7 +3,8 @@ namespace Iess.Identity.Hosting;
 /// <summary>The response headers every page and endpoint carries (CSP, framing, sniffing, referrer, HSTS).</summary>
 internal static class SecurityHeaders
 {
-    public static HeaderPolicyCollection Policy(IHostEnvironment environment)
+    /// <param name="captchaOrigin">A hosted CAPTCHA's script and frame origins, when one is configured.</param>
+    public static HeaderPolicyCollection Policy(IHostEnvironment environment, string? captchaOrigin)
     {
         var policy = new HeaderPolicyCollection()
             .AddFrameOptionsDeny()
@@ -20,11 +21,29 @@ internal static class SecurityHeaders
             .AddContentSecurityPolicy(csp =>
             {
                 csp.AddDefaultSrc().Self();
-                csp.AddScriptSrc().Self();
+                var scripts = csp.AddScriptSrc().Self();
+                var frames = csp.AddFrameSrc().Self();
+                if (captchaOrigin is not null)
+                {
+                    foreach (var origin in captchaOrigin.Split(' '))
+                    {
+                        scripts.From(origin);
+                        frames.From(origin);
+                    }
+                }
+
                 csp.AddStyleSrc().Self();
                 csp.AddImgSrc().Self().Data();
                 csp.AddFontSrc().Self();
-                csp.AddConnectSrc().Self();
+                var connect = csp.AddConnectSrc().Self();
+                if (captchaOrigin is not null)
+                {
+                    foreach (var origin in captchaOrigin.Split(' '))
+                    {
+                        connect.From(origin);
+                    }
+                }
+
                 csp.AddObjectSrc().None();
                 csp.AddBaseUri().None();
                 csp.AddFrameAncestors().None();
