@@ -1,4 +1,5 @@
 using Iess.Identity.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Iess.Identity.Messaging;
 
@@ -19,6 +20,13 @@ public sealed class MessageOutbox(IessDbContext db, TimeProvider time)
 
     public OutboxMessage QueueSms(string recipient, string text, string purpose, string? userId) =>
         Queue(new OutboxMessage { Channel = MessageChannel.Sms, Recipient = recipient, TextBody = text, Purpose = purpose, UserId = userId });
+
+    /// <summary>SMS queued to this number in the last 24 hours, whatever they were for (SMS-pumping protection).</summary>
+    public Task<int> SmsToNumberTodayAsync(string phone)
+    {
+        var since = time.GetUtcNow().AddDays(-1);
+        return db.OutboxMessages.CountAsync(m => m.Channel == MessageChannel.Sms && m.Recipient == phone && m.QueuedAt > since);
+    }
 
     private OutboxMessage Queue(OutboxMessage message)
     {

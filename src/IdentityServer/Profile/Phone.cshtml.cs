@@ -33,7 +33,12 @@ public sealed class PhoneModel(UserManager<IessUser> users, IStringLocalizer<Sha
         }
 
         NewPhone = phone;
-        await profile.SendPhoneCodeAsync(Account, phone, HttpContext);
+        if (!await profile.SendPhoneCodeAsync(Account, phone, HttpContext))
+        {
+            Error = Text["SendPhoneCap"];
+            return Page();
+        }
+
         CodeSent = true;
         Notice = Text["PhoneCodeSent", Recovery.Masking.Phone(phone)];
         return Page();

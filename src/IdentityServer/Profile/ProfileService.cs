@@ -4,6 +4,7 @@ using Iess.Identity.Data;
 using Iess.Identity.Messaging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace Iess.Identity.Profile;
@@ -20,6 +21,7 @@ public sealed class ProfileService(
     MessageOutbox outbox,
     IessDbContext db,
     AuditLog audit,
+    IOptions<Recovery.RecoveryOptions> recovery,
     TimeProvider time)
 {
     /// <summary>Changes the password (policy and history apply), revokes the account's tokens and keeps this browser signed in.</summary>
@@ -88,13 +90,20 @@ public sealed class ProfileService(
         return true;
     }
 
-    /// <summary>Sends a 6-digit SMS code to the new mobile number.</summary>
-    public async Task SendPhoneCodeAsync(IessUser user, string phone, HttpContext http)
+    /// <summary>Sends a 6-digit SMS code to the new mobile number; false when the number's daily SMS cap is reached.</summary>
+    public async Task<bool> SendPhoneCodeAsync(IessUser user, string phone, HttpContext http)
     {
+        if (await outbox.SmsToNumberTodayAsync(phone) >= recovery.Value.MaxSmsPerPhonePerDay)
+        {
+            await audit.WriteAsync("profile.phone_code", "limited", user.Id, user.Id, http, "daily cap per phone");
+            return false;
+        }
+
         var code = await users.GenerateChangePhoneNumberTokenAsync(user, phone);
         outbox.QueueSms(phone, $"IESS: su codigo para registrar este celular es {code}. No lo comparta.", "phone.verify", user.Id);
         await db.SaveChangesAsync();
         await audit.WriteAsync("profile.phone_code", "success", user.Id, user.Id, http);
+        return true;
     }
 
     public async Task<bool> ConfirmPhoneAsync(IessUser user, string phone, string code, HttpContext http)

@@ -139,20 +139,9 @@ public sealed class ActivationService(
             return SendOutcome.NoSuchChannel;
         }
 
-        if (flow.Sends >= O.MaxSendsPerFlow)
+        if (await flows.RefuseSendAsync(flow, channel, destination, http) is { } refused)
         {
-            return SendOutcome.TooManySends;
-        }
-
-        if (flow.LastSentAt is { } last && now - last < O.ResendAfter)
-        {
-            return SendOutcome.TooSoon;
-        }
-
-        if (channel == PossessionChannel.Sms &&
-            await db.OutboxMessages.CountAsync(m => m.Recipient == destination && m.Purpose == "activation.sms" && m.QueuedAt > now.AddDays(-1)) >= O.MaxSmsPerPhonePerDay)
-        {
-            return SendOutcome.PhoneCapReached;
+            return refused;
         }
 
         var user = await users.FindByIdAsync(flow.UserId);

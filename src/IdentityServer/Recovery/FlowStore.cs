@@ -4,6 +4,7 @@ using Iess.Identity.Accounts;
 using Iess.Identity.Audit;
 using Iess.Identity.Data;
 using Iess.Identity.Hosting;
+using Iess.Identity.Messaging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public sealed class FlowStore(
     IOptions<HostingOptions> hosting,
     AuditLog audit,
     IessMetrics metrics,
+    MessageOutbox outbox,
     TimeProvider time)
 {
     private RecoveryOptions O => options.Value;
@@ -52,6 +54,28 @@ public sealed class FlowStore(
         var perIdentifier = await db.AccountFlows.CountAsync(f => f.IdentifierHash == identifierHash && f.CreatedAt > now.AddDays(-1));
         var perIp = ip is null ? 0 : await db.AccountFlows.CountAsync(f => f.IpAddress == ip && f.CreatedAt > now.AddHours(-1));
         return perIdentifier >= O.MaxFlowsPerIdentifierPerDay || perIp >= O.MaxFlowsPerIpPerHour ? StartOutcome.Limited : null;
+    }
+
+    /// <summary>Whether a code may be sent now (sends per flow, resend delay, daily SMS per number): null when it may.</summary>
+    public async Task<SendOutcome?> RefuseSendAsync(AccountFlow flow, PossessionChannel channel, string destination, HttpContext http)
+    {
+        if (flow.Sends >= O.MaxSendsPerFlow)
+        {
+            return SendOutcome.TooManySends;
+        }
+
+        if (flow.LastSentAt is { } last && time.GetUtcNow() - last < O.ResendAfter)
+        {
+            return SendOutcome.TooSoon;
+        }
+
+        if (channel == PossessionChannel.Sms && await outbox.SmsToNumberTodayAsync(destination) >= O.MaxSmsPerPhonePerDay)
+        {
+            await audit.WriteAsync(Prefix(flow) + "sms", "limited", flow.UserId, flow.UserId, http, "daily cap per phone");
+            return SendOutcome.PhoneCapReached;
+        }
+
+        return null;
     }
 
     public async Task<AccountFlow> CreateAsync(FlowKind kind, string identifierHash, string? userId, HttpContext http)

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Iess.Identity.Accounts;
 using Iess.Identity.Captcha;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
@@ -15,9 +14,6 @@ public sealed class IndexModel(RecoveryService recovery, IStringLocalizer<Shared
     [StringLength(20, ErrorMessage = "CedulaInvalid")]
     [Display(Name = "CedulaLabel")]
     public string? Cedula { get; set; }
-
-    [BindProperty(Name = "altcha")]
-    public string? CaptchaResponse { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? Problem { get; set; }
@@ -39,28 +35,6 @@ public sealed class IndexModel(RecoveryService recovery, IStringLocalizer<Shared
             return Page();
         }
 
-        if (!Accounts.Cedula.TryParse(Cedula, out var cedula))
-        {
-            ModelState.AddModelError(nameof(Cedula), Text["CedulaInvalid"]);
-            return Page();
-        }
-
-        var captchaField = Request.Form[captcha.FieldName].ToString();
-        if (!await captcha.VerifyAsync(captchaField, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted))
-        {
-            Error = Text["CaptchaFailed"];
-            return Page();
-        }
-
-        switch (await Recovery.StartAsync(cedula, HttpContext))
-        {
-            case StartOutcome.Started:
-                return RedirectToPage("/Recovery/Know");
-            case StartOutcome.Locked:
-                return RedirectToPage("/Recovery/Locked");
-            default:
-                Error = Text["RecoveryLimited"];
-                return Page();
-        }
+        return await IdentifyAsync(Cedula, captcha) is { } cedula ? AfterStart(await Recovery.StartAsync(cedula, HttpContext)) : Page();
     }
 }

@@ -44,6 +44,42 @@ public abstract class FlowPageModel(IStringLocalizer<SharedResource> text) : Pag
         };
     }
 
+    /// <summary>
+    /// The identify step's input: the cédula (check digit) and the CAPTCHA; null, with the page's message set,
+    /// when either is wrong. Nothing is looked up here, so the answer says nothing about accounts.
+    /// </summary>
+    protected async Task<Accounts.Cedula?> IdentifyAsync(string? input, Captcha.ICaptchaVerifier captcha)
+    {
+        if (!Accounts.Cedula.TryParse(input, out var cedula))
+        {
+            ModelState.AddModelError("Cedula", text["CedulaInvalid"]);
+            return null;
+        }
+
+        if (!await captcha.VerifyAsync(Request.Form[captcha.FieldName], HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted))
+        {
+            Error = text["CaptchaFailed"];
+            return null;
+        }
+
+        return cedula;
+    }
+
+    /// <summary>Where a started (or refused) flow goes next.</summary>
+    protected IActionResult AfterStart(StartOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case StartOutcome.Started:
+                return RedirectToPage(PageFor(FlowState.Identified));
+            case StartOutcome.Locked:
+                return RedirectToPage("/Recovery/Locked");
+            default:
+                Error = text["RecoveryLimited"];
+                return Page();
+        }
+    }
+
     /// <summary>The page to show after a step's outcome; null means stay and show <see cref="Error"/>.</summary>
     protected IActionResult? After(StepOutcome outcome, int attemptsUsed, int attemptsAllowed)
     {

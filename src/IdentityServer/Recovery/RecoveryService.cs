@@ -162,21 +162,9 @@ public sealed class RecoveryService(
             return SendOutcome.NoSuchChannel;
         }
 
-        if (flow.Sends >= O.MaxSendsPerFlow)
+        if (await flows.RefuseSendAsync(flow, channel, destination, http) is { } refused)
         {
-            return SendOutcome.TooManySends;
-        }
-
-        if (flow.LastSentAt is { } last && now - last < O.ResendAfter)
-        {
-            return SendOutcome.TooSoon;
-        }
-
-        if (channel == PossessionChannel.Sms &&
-            await db.OutboxMessages.CountAsync(m => m.Recipient == destination && m.Purpose == "recovery.sms" && m.QueuedAt > now.AddDays(-1)) >= O.MaxSmsPerPhonePerDay)
-        {
-            await audit.WriteAsync("recovery.sms", "limited", user.Id, user.Id, http, "daily cap per phone");
-            return SendOutcome.PhoneCapReached;
+            return refused;
         }
 
         var code = FlowStore.NewCode();

@@ -42,6 +42,16 @@ public class IessServerFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    public IessServerFactory WithSettings(IEnumerable<KeyValuePair<string, string>> values)
+    {
+        foreach (var (key, value) in values)
+        {
+            settings[key] = value;
+        }
+
+        return this;
+    }
+
     public IessServerFactory WithServices(Action<IServiceCollection> change)
     {
         serviceChanges.Add(change);

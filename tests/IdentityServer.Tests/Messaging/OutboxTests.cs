@@ -14,11 +14,7 @@ public sealed class OutboxTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         server = new IessServerFactory();
-        foreach (var (key, value) in smtp.AppSettings)
-        {
-            server.WithSetting(key, value);
-        }
-
+        server.WithSettings(smtp.AppSettings);
         return Task.CompletedTask;
     }
 

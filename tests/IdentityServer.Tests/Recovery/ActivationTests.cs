@@ -15,10 +15,7 @@ public sealed partial class ActivationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        foreach (var (key, value) in smtp.AppSettings)
-        {
-            server.WithSetting(key, value);
-        }
+        server.WithSettings(smtp.AppSettings);
 
         var file = Path.Combine(server.Folder, "registry.csv");
         await File.WriteAllTextAsync(file, AffiliateImporter.Header + "\n" + $"{ImportedCedula},Rosa Elena,Guamán Quispe,1979-07-21,,\n");

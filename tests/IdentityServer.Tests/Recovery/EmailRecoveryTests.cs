@@ -10,11 +10,7 @@ public sealed partial class EmailRecoveryTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        foreach (var (key, value) in smtp.AppSettings)
-        {
-            server.WithSetting(key, value);
-        }
-
+        server.WithSettings(smtp.AppSettings);
         return Task.CompletedTask;
     }
 

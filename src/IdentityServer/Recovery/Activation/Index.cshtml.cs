@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Iess.Identity.Captcha;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 
 namespace Iess.Identity.Recovery.Activation;
@@ -33,29 +32,6 @@ public sealed class IndexModel(ActivationService activation, IStringLocalizer<Sh
             return Page();
         }
 
-        if (!Accounts.Cedula.TryParse(Cedula, out var cedula))
-        {
-            ModelState.AddModelError(nameof(Cedula), Text["CedulaInvalid"]);
-            return Page();
-        }
-
-        if (!await captcha.VerifyAsync(Request.Form[captcha.FieldName], HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted))
-        {
-            Error = Text["CaptchaFailed"];
-            return Page();
-        }
-
-        return await Activation.StartAsync(cedula, HttpContext) switch
-        {
-            StartOutcome.Started => RedirectToPage("/Recovery/Activation/Know"),
-            StartOutcome.Locked => RedirectToPage("/Recovery/Locked"),
-            _ => LimitedPage(),
-        };
-    }
-
-    private PageResult LimitedPage()
-    {
-        Error = Text["RecoveryLimited"];
-        return Page();
+        return await IdentifyAsync(Cedula, captcha) is { } cedula ? AfterStart(await Activation.StartAsync(cedula, HttpContext)) : Page();
     }
 }
