@@ -11,6 +11,7 @@ public static class RecoveryServiceCollectionExtensions
         services.AddScoped<FlowStore>();
         services.AddScoped<RecoveryService>();
         services.AddScoped<ActivationService>();
+        services.AddScoped<RecoveryMetrics>();
         services.AddScoped<SecurityProfile>();
         return services;
     }
