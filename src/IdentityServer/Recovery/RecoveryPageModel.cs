@@ -65,12 +65,17 @@ public abstract class FlowPageModel(IStringLocalizer<SharedResource> text) : Pag
         return cedula;
     }
 
+    /// <summary>The app sign-in the person came from, kept so the last page can lead back to it.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
     /// <summary>Where a started (or refused) flow goes next.</summary>
     protected IActionResult AfterStart(StartOutcome outcome)
     {
         switch (outcome)
         {
             case StartOutcome.Started:
+                ReturnTo.Remember(HttpContext, ReturnUrl);
                 return RedirectToPage(PageFor(FlowState.Identified));
             case StartOutcome.Locked:
                 return RedirectToPage("/Recovery/Locked");

@@ -36,7 +36,8 @@ public sealed partial class ActivationTests : IAsyncLifetime
         using var browser = new FormClient(server.BaseAddress);
         var driver = new RecoveryDriver(browser);
 
-        Assert.Equal("/Activate/Know", RecoveryDriver.Location(await driver.IdentifyAsync(ImportedCedula, "/Activate")));
+        // Entered from an app's sign-in: the last page leads back to that sign-in.
+        Assert.Equal("/Activate/Know", RecoveryDriver.Location(await driver.IdentifyAsync(ImportedCedula, "/Activate?ReturnUrl=%2Fconnect%2Fauthorize%3Fclient_id%3Ddemo-spa")));
         Assert.Equal("/Activate/Email", RecoveryDriver.Location(await browser.SubmitAsync("/Activate/Know", Form(("DateOfBirth", "1979-07-21")))));
         Assert.Equal("/Activate/EmailCode", RecoveryDriver.Location(await browser.SubmitAsync("/Activate/Email", Form(("Email", "Rosa.Guaman@Example.EC")))));
 
@@ -48,6 +49,7 @@ public sealed partial class ActivationTests : IAsyncLifetime
         var weak = await browser.SubmitAsync("/Activate/Profile", ProfileForm("12345678"));
         Assert.Contains("secuencias", await weak.Content.ReadAsStringAsync());
         Assert.Equal("/Activate/Done", RecoveryDriver.Location(await browser.SubmitAsync("/Activate/Profile", ProfileForm("Montaña-Rio-Colibrí-79"))));
+        Assert.Contains("href=\"/Login?ReturnUrl=%2Fconnect%2Fauthorize%3Fclient_id%3Ddemo-spa\"", await browser.Http.GetStringAsync("/Activate/Done"));
 
         using var signIn = new FormClient(server.BaseAddress);
         Assert.Equal("/", RecoveryDriver.Location(await signIn.SignInAsync(ImportedCedula, "Montaña-Rio-Colibrí-79")));
