@@ -9,9 +9,10 @@ namespace Iess.Identity.Tests.Infrastructure;
 /// </summary>
 public sealed partial class FormClient : IDisposable
 {
-    public FormClient(Uri baseAddress)
+    /// <param name="cookies">A cookie jar to continue with (the same browser talking to a restarted or another server).</param>
+    public FormClient(Uri baseAddress, CookieContainer? cookies = null)
     {
-        Cookies = new CookieContainer();
+        Cookies = cookies ?? new CookieContainer();
         Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
     }
 
