@@ -36,10 +36,12 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, ILo
                 .Select(e => new { e.Sequence, e.Hash })
                 .FirstOrDefaultAsync();
 
+            // Whole milliseconds: every provider stores them exactly, so the hash recomputed from a read row matches.
+            var now = time.GetUtcNow();
             var row = new AuditEvent
             {
                 Sequence = (last?.Sequence ?? 0) + 1,
-                OccurredAt = time.GetUtcNow(),
+                OccurredAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero),
                 Type = entry.Type,
                 Outcome = entry.Outcome,
                 Subject = entry.Subject,
@@ -64,8 +66,8 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, ILo
         }
     }
 
-    /// <summary>Walks the chain; returns the sequence of the first row whose hash or link does not hold, or null.</summary>
-    public async Task<long?> VerifyAsync(CancellationToken cancellationToken = default)
+    /// <summary>Walks the chain: the sequence of the first row whose hash or link does not hold (or null), and how many rows were read.</summary>
+    public async Task<(long? Broken, long Count)> VerifyAsync(CancellationToken cancellationToken = default)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<IessDbContext>();
@@ -75,14 +77,14 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, ILo
         {
             if (row.Sequence != expected || row.PreviousHash != previous || row.Hash != ComputeHash(row))
             {
-                return row.Sequence;
+                return (row.Sequence, expected - 1);
             }
 
             previous = row.Hash;
             expected++;
         }
 
-        return null;
+        return (null, expected - 1);
     }
 
     internal static string ComputeHash(AuditEvent row)

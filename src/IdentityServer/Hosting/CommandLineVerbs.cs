@@ -5,7 +5,7 @@ namespace Iess.Identity.Hosting;
 /// <summary>Operator commands run instead of the server: <c>migrate</c>, <c>import-affiliates FILE.csv</c>.</summary>
 public static class CommandLineVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "import-affiliates"];
+    private static readonly string[] Verbs = ["migrate", "import-affiliates", "audit"];
 
     /// <summary>Separates a leading verb and its arguments from the host's own arguments.</summary>
     public static (string? Verb, string[] VerbArgs, string[] HostArgs) Split(string[] args)
@@ -37,8 +37,19 @@ public static class CommandLineVerbs
                 }
 
                 return report.Succeeded ? 0 : 1;
+            case "audit" when args is ["verify"]:
+                var log = services.GetRequiredService<Audit.AuditLog>();
+                var (broken, count) = await log.VerifyAsync(CancellationToken.None);
+                if (broken is { } sequence)
+                {
+                    Console.WriteLine($"Cadena de auditoría rota en la secuencia {sequence}. / Audit chain broken at sequence {sequence}.");
+                    return 1;
+                }
+
+                Console.WriteLine($"Cadena de auditoría íntegra: {count} eventos. / Audit chain intact: {count} events.");
+                return 0;
             default:
-                Console.Error.WriteLine("Uso / usage: migrate | import-affiliates FILE.csv");
+                Console.Error.WriteLine("Uso / usage: migrate | import-affiliates FILE.csv | audit verify");
                 return 2;
         }
     }
