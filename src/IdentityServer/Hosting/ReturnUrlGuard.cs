@@ -39,7 +39,7 @@ internal sealed class ReturnUrlGuard(RequestDelegate next)
         await next(context);
     }
 
-    private static string[] Given(StringValues values) => values.Where(value => !string.IsNullOrEmpty(value)).ToArray()!;
+    private static string[] Given(StringValues values) => values.OfType<string>().Where(value => value.Length > 0).ToArray();
 
     /// <summary>The same rule as <c>IUrlHelper.IsLocalUrl</c> for rooted paths: no scheme, no authority, no control characters.</summary>
     public static bool IsLocal(string? url) =>

@@ -24,13 +24,21 @@ public sealed class FlowSystem : IAsyncDisposable
     public static async Task<FlowSystem> StartAsync()
     {
         var system = new FlowSystem(new TestSmtpServer(), await TestSmsGateway.StartAsync());
-        foreach (var (key, value) in system.Mail.AppSettings.Concat(system.Sms.AppSettings))
+        try
         {
-            system.Server.WithSetting(key, value);
-        }
+            foreach (var (key, value) in system.Mail.AppSettings.Concat(system.Sms.AppSettings))
+            {
+                system.Server.WithSetting(key, value);
+            }
 
-        _ = system.Server.BaseAddress;
-        return system;
+            _ = system.Server.BaseAddress;
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
     }
 
     public string Url(string path) => new Uri(Server.BaseAddress, path).ToString();
