@@ -55,13 +55,17 @@ public sealed class BrowserSystemFixture : IAsyncLifetime
         Admin.UseAuthority(authority);
 
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchChromiumAsync(playwright);
+    }
+
+    /// <summary>Debian's headless Chromium (or the one <c>IESS_TEST_CHROMIUM</c> names).</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("IESS_TEST_CHROMIUM") ?? "/usr/bin/chromium",
             Headless = true,
             Args = ChromiumArgs,
         });
-    }
 
     /// <summary>A fresh browser (own cookies), at a phone's width when <paramref name="width"/> is given.</summary>
     public async Task<IBrowserContext> NewContextAsync(int? width = null)
