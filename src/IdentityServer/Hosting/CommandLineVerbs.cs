@@ -1,11 +1,12 @@
 using Iess.Identity.Accounts;
+using Iess.Identity.Employers;
 
 namespace Iess.Identity.Hosting;
 
-/// <summary>Operator commands run instead of the server: <c>migrate</c>, <c>import-affiliates FILE.csv</c>.</summary>
+/// <summary>Operator commands run instead of the server: <c>migrate</c>, <c>import-affiliates FILE.csv</c>, <c>import-employers FILE.csv</c>.</summary>
 public static class CommandLineVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "import-affiliates"];
+    private static readonly string[] Verbs = ["migrate", "import-affiliates", "import-employers"];
 
     /// <summary>Separates a leading verb and its arguments from the host's own arguments.</summary>
     public static (string? Verb, string[] VerbArgs, string[] HostArgs) Split(string[] args)
@@ -37,8 +38,16 @@ public static class CommandLineVerbs
                 }
 
                 return report.Succeeded ? 0 : 1;
+            case "import-employers" when args.Length == 1:
+                var employers = await ActivatorUtilities.CreateInstance<EmployerImporter>(services).ImportAsync(args[0], CancellationToken.None);
+                foreach (var line in employers.Lines)
+                {
+                    Console.WriteLine(line);
+                }
+
+                return employers.Succeeded ? 0 : 1;
             default:
-                Console.Error.WriteLine("Uso / usage: migrate | import-affiliates FILE.csv");
+                Console.Error.WriteLine("Uso / usage: migrate | import-affiliates FILE.csv | import-employers FILE.csv");
                 return 2;
         }
     }
