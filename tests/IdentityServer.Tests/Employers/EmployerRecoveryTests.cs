@@ -3,6 +3,8 @@ using Iess.Identity.Recovery;
 using Iess.Identity.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Iess.Identity.Tests.Employers;
 
@@ -16,6 +18,8 @@ public sealed class EmployerRecoveryTests(EmployerServerFixture fixture)
     public async Task Recovery_ByEmailCode_ChangesPassword_RevokesSessions_AndSendsNotice()
     {
         var employer = await fixture.CreateEmployerAsync();
+        var userId = (await fixture.UserAsync(employer.Ruc, employer.Branch)).Id;
+        var (tokenId, authorizationId) = await GrantAsync(userId);
         using var browser = fixture.Browser();
         var driver = new EmployerDriver(browser);
 
@@ -37,9 +41,31 @@ public sealed class EmployerRecoveryTests(EmployerServerFixture fixture)
         using var old = fixture.Browser();
         Assert.NotEqual("/", EmployerDriver.Location(await old.SignInAsync(employer.Ruc, EmployerServerFixture.InitialPassword, employer.Branch)));
         await using var scope = fixture.Server.CreateScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+        Assert.True(await tokens.HasStatusAsync((await tokens.FindByIdAsync(tokenId))!, Statuses.Revoked));
+        Assert.True(await authorizations.HasStatusAsync((await authorizations.FindByIdAsync(authorizationId))!, Statuses.Revoked));
         var audit = await scope.ServiceProvider.GetRequiredService<IessDbContext>().AuditEvents.AsNoTracking()
-            .Where(e => e.Type == "employer_recovery.reset").ToListAsync();
-        Assert.Contains(audit, e => e.Outcome == "success");
+            .Where(e => e.Type == "employer_recovery.reset" && e.Subject == userId).ToListAsync();
+        Assert.Equal("success", Assert.Single(audit).Outcome);
+    }
+
+    /// <summary>A live refresh token and authorization of the account, as a signed-in app would hold them.</summary>
+    private async Task<(string TokenId, string AuthorizationId)> GrantAsync(string userId)
+    {
+        await using var scope = fixture.Server.CreateScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+        var now = fixture.Clock.GetUtcNow();
+        var authorization = await authorizations.CreateAsync(new OpenIddictAuthorizationDescriptor
+        {
+            Subject = userId, Status = Statuses.Valid, Type = AuthorizationTypes.Permanent, CreationDate = now,
+        });
+        var token = await tokens.CreateAsync(new OpenIddictTokenDescriptor
+        {
+            Subject = userId, Type = TokenTypeHints.RefreshToken, Status = Statuses.Valid, CreationDate = now, ExpirationDate = now.AddDays(14),
+        });
+        return ((await tokens.GetIdAsync(token))!, (await authorizations.GetIdAsync(authorization))!);
     }
 
     [Fact]
@@ -133,6 +159,19 @@ public sealed class EmployerRecoveryTests(EmployerServerFixture fixture)
         await driver.IdentifyAsync(DemoAccounts.EmployerRuc, "0002", "1713175071");
         Assert.Equal("/Employer/Recovery/Code", EmployerDriver.Location(await browser.Http.GetAsync("/Employer/Recovery/Reset")));
         Assert.Equal("/Employer/Recovery/Code", EmployerDriver.Location(await browser.Http.GetAsync("/Employer/Recovery/Image")));
+    }
+
+    [Fact]
+    public async Task SignInPage_LinksBothEmployerFlows_BesideTheAffiliateOnes()
+    {
+        using var browser = fixture.Browser();
+        var page = await EmployerDriver.BodyAsync(await browser.Http.GetAsync("/Login"));
+
+        Assert.Contains("<a href=\"/Employer/Recovery\" id=\"employer-forgot-password\">¿Olvidó su clave? (empleadores)</a>", page);
+        Assert.Contains("<a href=\"/Employer/Activate\" id=\"employer-generate-password\">Generar clave (empleadores)</a>", page);
+        Assert.Contains("href=\"/Recovery\"", page);
+        Assert.Contains("href=\"/Activate\"", page);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await browser.Http.GetAsync("/Employer/Activate")).StatusCode);
     }
 
     private static async Task<IReadOnlyList<int>> GridAsync(FormClient browser)
