@@ -22,10 +22,13 @@ namespace Iess.Identity.Employers;
 /// possession. What a phantom shows is chosen so nothing differs from a genuine flow for someone who does not already
 /// know the account's secrets:
 /// <list type="bullet">
-/// <item>Image step: shown when the branch account has an image. A wrong representative on an existing branch therefore
-/// sees exactly the genuine grid (same decoys, keyed by RUC + branch only) but no pick passes, so the image is never
-/// revealed to someone without the representative's cédula. A branch with no account looks like any branch: whether it
-/// has an image, and which one, come from <see cref="PhantomProfile"/> (keyed hash, stable).</item>
+/// <item>Image step: shown when the branch account has an image. A wrong representative on an existing branch sees
+/// exactly the genuine grid (decoys keyed by RUC + branch only), and one decoy of it passes (<see cref="PhantomProfile"/>),
+/// never the registered image, so trying the grid neither reveals the image to someone without the representative's
+/// cédula nor shows that "nothing passes here". A branch with no account looks like any branch: whether it has an image,
+/// and which one passes, come from <see cref="PhantomProfile"/> (keyed hash, stable). What remains: someone who walks the
+/// whole grid for two representatives (five failures lock the branch for a day, and officers see the locks on the account)
+/// could notice that the passing image differs between them; the real protection is the email step.</item>
 /// <item>Code step: the page never shows the address (not even masked). A masked address would tell a phantom (no
 /// address, or an invented one that differs from the real one) from the genuine combination, so the page says "if the
 /// data match, we sent a code and a link to the corporate email registered for this branch". A phantom draws and
@@ -95,8 +98,10 @@ public sealed class EmployerRecoveryService(
     public async Task<StepOutcome> VerifyImageAsync(AccountFlow flow, int picked, Uri publicBase, HttpContext http)
     {
         var account = flow.UserId is null ? null : await users.FindByIdAsync(flow.UserId);
-        var phantomImage = (await PhantomAsync(flow)).ImageId;
-        var ok = account is null ? picked == phantomImage : flow.PendingEmail is not null && account.SecurityImageId == picked;
+        var passing = account is null ? (await PhantomAsync(flow)).ImageId
+            : flow.PendingEmail is not null ? account.SecurityImageId
+            : (await PhantomAsync(flow, account.SecurityImageId)).ImageId;
+        var ok = passing == picked;
         if (!ok)
         {
             flow.ImageAttempts++;
@@ -234,6 +239,6 @@ public sealed class EmployerRecoveryService(
         return await flows.AdvanceAsync(flow, "possession.email", http);
     }
 
-    private async Task<(bool HasImage, int ImageId)> PhantomAsync(AccountFlow flow) =>
-        PhantomProfile.For(await secrets.GetAsync("recovery-grid"), flow.IdentifierHash, O.ImageGridSize);
+    private async Task<(bool HasImage, int ImageId)> PhantomAsync(AccountFlow flow, int? registered = null) =>
+        PhantomProfile.For(await secrets.GetAsync("recovery-grid"), flow.IdentifierHash, O.ImageGridSize, registered);
 }

@@ -38,6 +38,27 @@ public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixtu
     }
 
     [Fact]
+    public async Task WrongRepresentative_OnABranchWithAnImage_SeesTheSameGrid_TheRealImageFails_AndADecoyLeadsToTheSameCodePage()
+    {
+        var employer = await fixture.CreateEmployerAsync(image: 31);
+        using var right = fixture.Browser();
+        using var wrong = fixture.Browser();
+        Assert.Equal("/Employer/Recovery/Image", EmployerDriver.Location(await new EmployerDriver(right).IdentifyAsync(employer.Ruc, employer.Branch, employer.Representative)));
+        var wrongDriver = new EmployerDriver(wrong);
+        Assert.Equal("/Employer/Recovery/Image", EmployerDriver.Location(await wrongDriver.IdentifyAsync(employer.Ruc, employer.Branch, EmployerIds.NewCedula())));
+        var rightGrid = Normalise(await right.Http.GetStringAsync("/Employer/Recovery/Image"));
+        Assert.Contains("value=\"31\"", rightGrid);
+        Assert.Equal(rightGrid, Normalise(await wrong.Http.GetStringAsync("/Employer/Recovery/Image")));
+
+        Assert.Contains("Le quedan 4 intentos", await EmployerDriver.BodyAsync(await wrongDriver.PickImageAsync(31)));
+        var (_, decoy) = await fixture.PhantomProfileAsync(employer.Ruc, employer.Branch, registered: 31);
+        Assert.NotEqual(31, decoy);
+        Assert.Equal("/Employer/Recovery/Code", EmployerDriver.Location(await wrongDriver.PickImageAsync(decoy)));
+        Assert.Contains("Los datos no coinciden con nuestros registros. Le quedan 4 intentos", WebUtility.HtmlDecode(await (await wrongDriver.CodeAsync("000000")).Content.ReadAsStringAsync()));
+        Assert.Equal(0, fixture.MailCount(employer.Email));
+    }
+
+    [Fact]
     public async Task CodeStep_ResponseTime_MediansOfEveryWrongPartWithin25MsOfTheRightCombination()
     {
         const int runs = 50;

@@ -110,13 +110,13 @@ public sealed class EmployerServerFixture : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<IessDbContext>().AccountFlows.AsNoTracking().SingleAsync(f => f.Id == id);
     }
 
-    /// <summary>The image a branch without an account "has" (what an attacker would find by trying the grid).</summary>
-    public async Task<(bool HasImage, int ImageId)> PhantomProfileAsync(string ruc, string branch)
+    /// <summary>The image that passes in a phantom flow for this branch (what an attacker would find by trying the grid).</summary>
+    public async Task<(bool HasImage, int ImageId)> PhantomProfileAsync(string ruc, string branch, int? registered = null)
     {
         await using var scope = Server.CreateScope();
         var hash = await scope.ServiceProvider.GetRequiredService<FlowStore>().IdentifierHashAsync(FlowKind.EmployerRecovery, $"{ruc}-{branch}");
         var key = await scope.ServiceProvider.GetRequiredService<ServerSecrets>().GetAsync("recovery-grid");
-        return PhantomProfile.For(key, hash, 9);
+        return PhantomProfile.For(key, hash, 9, registered);
     }
 
     public async Task<MimeMessage> MailAsync(string to, string subjectPart, int index = 0)
