@@ -1,11 +1,12 @@
 using Iess.Identity.Accounts;
+using Iess.Identity.Employers;
 
 namespace Iess.Identity.Hosting;
 
-/// <summary>Operator commands run instead of the server: <c>migrate</c>, <c>import-affiliates FILE.csv</c>.</summary>
+/// <summary>Operator commands run instead of the server: <c>migrate</c>, <c>import-affiliates FILE.csv</c>, <c>import-employers FILE.csv</c>, <c>audit verify</c>.</summary>
 public static class CommandLineVerbs
 {
-    private static readonly string[] Verbs = ["migrate", "import-affiliates", "audit"];
+    private static readonly string[] Verbs = ["migrate", "import-affiliates", "import-employers", "audit"];
 
     /// <summary>Separates a leading verb and its arguments from the host's own arguments.</summary>
     public static (string? Verb, string[] VerbArgs, string[] HostArgs) Split(string[] args)
@@ -37,6 +38,14 @@ public static class CommandLineVerbs
                 }
 
                 return report.Succeeded ? 0 : 1;
+            case "import-employers" when args.Length == 1:
+                var employers = await ActivatorUtilities.CreateInstance<EmployerImporter>(services).ImportAsync(args[0], CancellationToken.None);
+                foreach (var line in employers.Lines)
+                {
+                    Console.WriteLine(line);
+                }
+
+                return employers.Succeeded ? 0 : 1;
             case "audit" when args is ["verify"]:
                 var log = services.GetRequiredService<Audit.AuditLog>();
                 var (broken, count) = await log.VerifyAsync(CancellationToken.None);
@@ -49,7 +58,7 @@ public static class CommandLineVerbs
                 Console.WriteLine($"Cadena de auditoría íntegra: {count} eventos. / Audit chain intact: {count} events.");
                 return 0;
             default:
-                Console.Error.WriteLine("Uso / usage: migrate | import-affiliates FILE.csv | audit verify");
+                Console.Error.WriteLine("Uso / usage: migrate | import-affiliates FILE.csv | import-employers FILE.csv | audit verify");
                 return 2;
         }
     }

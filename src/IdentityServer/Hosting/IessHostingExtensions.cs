@@ -5,6 +5,7 @@ using Iess.Identity.Audit;
 using Iess.Identity.Captcha;
 using Iess.Identity.Connect;
 using Iess.Identity.Data;
+using Iess.Identity.Employers;
 using Iess.Identity.Login;
 using Iess.Identity.Messaging;
 using Iess.Identity.Profile;
@@ -49,6 +50,7 @@ public static class IessHostingExtensions
         services.AddIessMessaging(configuration, environment);
         services.AddIessCaptcha(configuration);
         services.AddIessRecovery(configuration);
+        services.AddIessEmployers();
         services.AddIessProfile();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();

@@ -5,6 +5,8 @@ public enum FlowKind
 {
     AffiliateRecovery = 1,
     AffiliateActivation = 2,
+    EmployerRecovery = 3,
+    EmployerActivation = 4,
 }
 
 /// <summary>
@@ -75,7 +77,10 @@ public class AccountFlow
 
     public DateTimeOffset? CodeExpiresAt { get; set; }
 
-    /// <summary>Activation: the email address being verified, applied to the account only when the flow completes.</summary>
+    /// <summary>
+    /// Activation: the email address being verified, applied to the account only when the flow completes. Employer flows:
+    /// the corporate email the code goes to, set only when RUC, branch and legal representative all matched (null: phantom).
+    /// </summary>
     public string? PendingEmail { get; set; }
 
     /// <summary>Activation: the mobile number being verified (E.164).</summary>

@@ -34,6 +34,8 @@ public sealed class FlowStore(
     {
         FlowKind.AffiliateRecovery => ("iess.recovery", "/Recovery"),
         FlowKind.AffiliateActivation => ("iess.activation", "/Activate"),
+        FlowKind.EmployerRecovery => ("iess.employer-recovery", "/Employer"),
+        FlowKind.EmployerActivation => ("iess.employer-activation", "/Employer"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -210,7 +212,13 @@ public sealed class FlowStore(
     /// <summary>Digits only, as people type codes ("123 456", "123-456").</summary>
     public static string Digits(string? code) => new((code ?? "").Where(char.IsAsciiDigit).ToArray());
 
-    private static string Prefix(AccountFlow flow) => flow.Kind == FlowKind.AffiliateActivation ? "activation." : "recovery.";
+    private static string Prefix(AccountFlow flow) => flow.Kind switch
+    {
+        FlowKind.AffiliateActivation => "activation.",
+        FlowKind.EmployerRecovery => "employer_recovery.",
+        FlowKind.EmployerActivation => "employer_activation.",
+        _ => "recovery.",
+    };
 
     private static byte[] NewBinding(AccountFlow flow)
     {
