@@ -73,6 +73,7 @@ public sealed class RelyingPartyApp : IAsyncDisposable
                 o.Scope.Add("profile");
                 o.Scope.Add("iess.identity");
                 o.ClaimActions.MapUniqueJsonKey("iess_id", "iess_id");
+                o.ClaimActions.MapUniqueJsonKey("iess_branch", "iess_branch");
                 o.CorrelationCookie.Name = $"{clientId}.correlation.";
                 o.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
@@ -107,6 +108,7 @@ public sealed class RelyingPartyApp : IAsyncDisposable
             <h1>Datos de la persona</h1>
             <p id="name">{Encode(http.User.FindFirstValue("name"))}</p>
             <p id="iess-id">{Encode(http.User.FindFirstValue("iess_id"))}</p>
+            <p id="iess-branch">{Encode(http.User.FindFirstValue("iess_branch"))}</p>
             <form method="post" action="/logout"><button type="submit">Cerrar sesión</button></form>
             """)).RequireAuthorization();
         app.MapPost("/logout", () => Results.SignOut(

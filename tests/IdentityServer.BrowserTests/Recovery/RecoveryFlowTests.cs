@@ -81,7 +81,7 @@ public sealed partial class RecoveryFlowTests(FlowBrowserFixture browser)
     private static async Task WalkToChannelAsync(IPage page, FlowSystem system, PageAudit audit)
     {
         await page.GotoAsync(system.Url("/Login"));
-        await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidó su clave?" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "¿Olvidó su clave?", Exact = true }).ClickAsync();
         await page.WaitForUrlStartingWithAsync(system.Url("/Recovery"));
         await FlowSteps.IdentifyAsync(page, audit, DemoAccounts.AffiliateCedula);
 

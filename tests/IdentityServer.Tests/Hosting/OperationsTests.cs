@@ -83,6 +83,13 @@ public sealed class OperationsTests : IAsyncLifetime
         var jwks = await http.GetStringAsync("/.well-known/jwks");
         Assert.Equal(2, System.Text.Json.JsonDocument.Parse(jwks).RootElement.GetProperty("keys").GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/dev/mail")).StatusCode);
+
+        // Production has no demo clients (their secrets are in the README) and no demo accounts.
+        await using var scope = server.CreateScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        Assert.Null(await applications.FindByClientIdAsync(DemoAccounts.ConfidentialClientId));
+        Assert.Null(await applications.FindByClientIdAsync("iess-admin"));
+        Assert.False(await scope.ServiceProvider.GetRequiredService<IessDbContext>().Users.AnyAsync());
     }
 
     [Fact]
