@@ -7,9 +7,18 @@ using Iess.Identity.Bench.Scenarios;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-// The server child must not outlive the driver, however the driver ends.
-Console.CancelKeyPress += (_, _) => ChildProcesses.KillAll();
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => ChildProcesses.KillAll());
+// The server child must not outlive the driver, however the driver ends. On Ctrl+C or SIGTERM the server is killed
+// at once and the run unwinds, so the temp folder (or the PostgreSQL bench database) is removed too.
+using var abort = new CancellationTokenSource();
+void Interrupt(PosixSignalContext context)
+{
+    context.Cancel = true;
+    ChildProcesses.KillAll();
+    abort.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcesses.KillAll();
 AppDomain.CurrentDomain.UnhandledException += (_, _) => ChildProcesses.KillAll();
 
@@ -45,62 +54,71 @@ var report = new BenchReport
 };
 
 Console.WriteLine($"Preparing a {report.Database} deployment with {options.Users} bench affiliates…");
-await using (var deployment = await BenchDeployment.CreateAsync(serverDll, options.Postgres, options.Users))
+try
 {
-    using var server = deployment.StartServer();
-    await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(90));
-    Console.WriteLine($"Server pid {server.Id} on {deployment.BaseAddress} (log {deployment.LogPath}).");
-
-    using var handler = new SocketsHttpHandler
+    await using (var deployment = await BenchDeployment.CreateAsync(serverDll, options.Postgres, options.Users))
     {
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        MaxConnectionsPerServer = int.MaxValue,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-    };
-    using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        using var server = deployment.StartServer();
+        await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(90));
+        Console.WriteLine($"Server pid {server.Id} on {deployment.BaseAddress} (log {deployment.LogPath}).");
 
-    foreach (var name in options.Scenarios)
-    {
-        IScenario scenario = name switch
+        using var handler = new SocketsHttpHandler
         {
-            "discovery" => new DiscoveryScenario(http, deployment),
-            "client_credentials" => new ClientCredentialsScenario(http, deployment),
-            "refresh_token" => new RefreshTokenScenario(http, deployment),
-            "signin" => new SignInScenario(http, deployment),
-            "recovery" => new RecoveryScenario(http, deployment),
-            _ => throw new InvalidOperationException(name),
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            MaxConnectionsPerServer = int.MaxValue,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
 
-        var result = await ScenarioRunner.RunAsync(scenario, options.Users, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.DurationSeconds), server);
-        if (report.Limits is { } limits)
+        foreach (var name in options.Scenarios)
         {
-            (result.Limit, result.LimitPerSecond) = name switch
+            IScenario scenario = name switch
             {
-                "client_credentials" => ("RS256/s (1 signature per token)", limits.Rs256PerSecond),
-                "refresh_token" => ("RS256/s ÷ 4 (access, id and refresh token signed; presented refresh token decrypted)", limits.Rs256PerSecond / 4),
-                "signin" => ("Argon2id/s (1 hash per sign-in)", limits.Argon2idPerSecond),
-                "recovery" => ("CAPTCHA solves/s in the driver", limits.CaptchaSolvesPerSecond),
-                _ => ((string?)null, (double?)null),
+                "discovery" => new DiscoveryScenario(http, deployment),
+                "client_credentials" => new ClientCredentialsScenario(http, deployment),
+                "refresh_token" => new RefreshTokenScenario(http, deployment),
+                "signin" => new SignInScenario(http, deployment),
+                "recovery" => new RecoveryScenario(http, deployment),
+                _ => throw new InvalidOperationException(name),
             };
-        }
 
-        report.Scenarios.Add(result);
-        Console.WriteLine($"{result.Name,-19} {result.PerSecond,9:N1}/s  p50 {result.P50Ms,7:N1} ms  p99 {result.P99Ms,7:N1} ms  errors {result.Errors,5}  " +
-            $"server CPU {result.ServerCpuPercent,4:N0} %  peak RSS {result.ServerPeakResidentBytes / 1048576.0,5:N0} MB" +
-            (result.RatioToLimit is { } ratio ? $"  {ratio,6:P0} of limit" : ""));
-        foreach (var sample in result.ErrorSamples)
-        {
-            Console.WriteLine("    " + sample);
-        }
+            var result = await ScenarioRunner.RunAsync(
+                scenario, options.Users, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.DurationSeconds), server, abort.Token);
+            if (report.Limits is { } limits)
+            {
+                (result.Limit, result.LimitPerSecond) = name switch
+                {
+                    "client_credentials" => ("RS256/s (1 signature per token)", limits.Rs256PerSecond),
+                    "refresh_token" => ("RS256/s ÷ 4 (access, id and refresh token signed; presented refresh token decrypted)", limits.Rs256PerSecond / 4),
+                    "signin" => ("Argon2id/s (1 hash per sign-in)", limits.Argon2idPerSecond),
+                    "recovery" => ("CAPTCHA solves/s in the driver", limits.CaptchaSolvesPerSecond),
+                    _ => ((string?)null, (double?)null),
+                };
+            }
 
-        if (server.HasExited)
-        {
-            Console.Error.WriteLine($"The server died during {name}:\n{ServerProcess.Tail(deployment.LogPath)}");
-            return 1;
+            report.Scenarios.Add(result);
+            Console.WriteLine($"{result.Name,-19} {result.PerSecond,9:N1}/s  p50 {result.P50Ms,7:N1} ms  p99 {result.P99Ms,7:N1} ms  errors {result.Errors,5}  " +
+                $"server CPU {result.ServerCpuPercent,4:N0} %  peak RSS {result.ServerPeakResidentBytes / 1048576.0,5:N0} MB" +
+                (result.RatioToLimit is { } ratio ? $"  {ratio,6:P0} of limit" : ""));
+            foreach (var sample in result.ErrorSamples)
+            {
+                Console.WriteLine("    " + sample);
+            }
+
+            if (server.HasExited)
+            {
+                Console.Error.WriteLine($"The server died during {name}:\n{ServerProcess.Tail(deployment.LogPath)}");
+                return 1;
+            }
         }
     }
+}
+catch (Exception) when (abort.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Interrupted; the server was stopped and the bench data removed.");
+    return 130;
 }
 
 report.LoadAverageAfter = BenchReport.LoadAverage();

@@ -25,11 +25,13 @@ public static class ScenarioRunner
 {
     private const int MaxErrorSamples = 5;
 
-    public static async Task<ScenarioResult> RunAsync(IScenario scenario, int users, TimeSpan warmup, TimeSpan duration, ServerProcess server)
+    public static async Task<ScenarioResult> RunAsync(
+        IScenario scenario, int users, TimeSpan warmup, TimeSpan duration, ServerProcess server, CancellationToken abort)
     {
         var operations = new Func<CancellationToken, Task>[users];
-        using (var setup = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
+        using (var setup = CancellationTokenSource.CreateLinkedTokenSource(abort))
         {
+            setup.CancelAfter(TimeSpan.FromMinutes(5));
             // Set-up runs a few users at a time so the server is not flooded before the clock starts.
             using var gate = new SemaphoreSlim(4);
             await Task.WhenAll(Enumerable.Range(0, users).Select(async user =>
@@ -48,13 +50,14 @@ public static class ScenarioRunner
 
         if (warmup > TimeSpan.Zero)
         {
-            await LoopAsync(scenario, operations, warmup, record: false);
+            await LoopAsync(scenario, operations, warmup, record: false, abort);
         }
 
         var peakReset = server.ResetPeakResident();
         var cpuBefore = server.CpuTime();
         using var sampler = new ResidentSampler(server);
-        var (latencies, errors, samples, elapsed) = await LoopAsync(scenario, operations, duration, record: true);
+        var (latencies, errors, samples, elapsed) = await LoopAsync(scenario, operations, duration, record: true, abort);
+        abort.ThrowIfCancellationRequested();
         var cpu = server.CpuTime() - cpuBefore;
         var (peak, _) = server.ResidentMemory();
         var peakResident = peakReset ? peak : Math.Max(sampler.Max, 0);
@@ -81,12 +84,13 @@ public static class ScenarioRunner
     }
 
     private static async Task<(List<long>[] Latencies, int Errors, List<string> Samples, TimeSpan Elapsed)> LoopAsync(
-        IScenario scenario, Func<CancellationToken, Task>[] operations, TimeSpan duration, bool record)
+        IScenario scenario, Func<CancellationToken, Task>[] operations, TimeSpan duration, bool record, CancellationToken abort)
     {
         var latencies = operations.Select(_ => new List<long>(4096)).ToArray();
         var errors = 0;
         var samples = new List<string>();
-        using var stop = new CancellationTokenSource(duration);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        stop.CancelAfter(duration);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(operations.Select((operation, user) => Task.Run(async () =>
         {
