@@ -74,6 +74,9 @@ public sealed class BenchDeployment : IAsyncDisposable
 
     public IReadOnlyList<BenchAccount> Accounts { get; private set; } = [];
 
+    /// <summary>A folder the server's log is copied to before the temp folder goes.</summary>
+    public string? KeepLogIn { get; set; }
+
     public static async Task<BenchDeployment> CreateAsync(string serverDll, string? postgres, int accounts)
     {
         var folder = Directory.CreateTempSubdirectory("iess-bench-").FullName;
@@ -94,6 +97,12 @@ public sealed class BenchDeployment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (KeepLogIn is not null && File.Exists(LogPath))
+        {
+            Directory.CreateDirectory(KeepLogIn);
+            File.Copy(LogPath, Path.Combine(KeepLogIn, "server.log"), overwrite: true);
+        }
+
         SqliteConnection.ClearAllPools();
         if (adminConnectionString is not null && databaseName is not null)
         {

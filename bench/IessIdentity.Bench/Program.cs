@@ -58,6 +58,7 @@ try
 {
     await using (var deployment = await BenchDeployment.CreateAsync(serverDll, options.Postgres, options.Users))
     {
+        deployment.KeepLogIn = options.OutputFolder;
         using var server = deployment.StartServer();
         await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(90));
         Console.WriteLine($"Server pid {server.Id} on {deployment.BaseAddress} (log {deployment.LogPath}).");
