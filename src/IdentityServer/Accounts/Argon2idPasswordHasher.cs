@@ -8,11 +8,14 @@ namespace Iess.Identity.Accounts;
 /// <summary>
 /// Hashes passwords with Argon2id (libsodium via Geralt). Hashes imported in ASP.NET Identity's PBKDF2 format
 /// still verify, and report <see cref="PasswordVerificationResult.SuccessRehashNeeded"/> so Identity upgrades them.
+/// At most one Argon2id computation per core runs at a time: more cannot finish sooner, and each one holds its
+/// memory cost (7 MiB by default) while it runs, so a burst of sign-ins would otherwise grow the process by that much each.
 /// </summary>
 public sealed class Argon2idPasswordHasher(IOptions<AccountsOptions> options) : IPasswordHasher<IessUser>
 {
     private const string Prefix = "$argon2id$";
     private static readonly PasswordHasher<IessUser> Legacy = new();
+    private static readonly SemaphoreSlim OnePerCore = new(Environment.ProcessorCount, Environment.ProcessorCount);
 
     private int MemoryBytes => options.Value.Argon2MemoryKiB * 1024;
 
@@ -22,12 +25,14 @@ public sealed class Argon2idPasswordHasher(IOptions<AccountsOptions> options) : 
     {
         Span<char> hash = stackalloc char[Argon2id.HashSize];
         var bytes = Encoding.UTF8.GetBytes(PasswordText.Normalize(password));
+        OnePerCore.Wait();
         try
         {
             Argon2id.ComputeHash(hash, bytes, Iterations, MemoryBytes);
         }
         finally
         {
+            OnePerCore.Release();
             Array.Clear(bytes);
         }
 
@@ -58,6 +63,7 @@ public sealed class Argon2idPasswordHasher(IOptions<AccountsOptions> options) : 
         }
 
         var bytes = Encoding.UTF8.GetBytes(PasswordText.Normalize(providedPassword));
+        OnePerCore.Wait();
         try
         {
             if (!Argon2id.VerifyHash(hashedPassword, bytes))
@@ -71,6 +77,7 @@ public sealed class Argon2idPasswordHasher(IOptions<AccountsOptions> options) : 
         }
         finally
         {
+            OnePerCore.Release();
             Array.Clear(bytes);
         }
 

@@ -8,11 +8,13 @@ namespace Iess.Identity.Audit;
 
 /// <summary>
 /// Appends security events to the hash-chained log. Each write uses its own context so an event is recorded
-/// even when the caller's work is rolled back; a clash with another node's write is retried.
+/// even when the caller's work is rolled back; a clash with another node's write is retried. Writes from this node
+/// take turns, so concurrent requests on one node do not race for the same sequence number and exhaust the retries.
 /// </summary>
 public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, ILogger<AuditLog> logger)
 {
     private const int Attempts = 8;
+    private readonly SemaphoreSlim oneWriterPerNode = new(1, 1);
 
     public Task WriteAsync(string type, string outcome, string? subject, string? actor, HttpContext? http, string? detail = null) =>
         WriteAsync(new AuditEvent
@@ -26,6 +28,19 @@ public sealed class AuditLog(IServiceScopeFactory scopes, TimeProvider time, ILo
         });
 
     public async Task WriteAsync(AuditEvent entry)
+    {
+        await oneWriterPerNode.WaitAsync();
+        try
+        {
+            await AppendAsync(entry);
+        }
+        finally
+        {
+            oneWriterPerNode.Release();
+        }
+    }
+
+    private async Task AppendAsync(AuditEvent entry)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using Iess.Identity.Bench;
+using Iess.Identity.Bench.Scenarios;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+// The server child must not outlive the driver, however the driver ends. On Ctrl+C or SIGTERM the server is killed
+// at once and the run unwinds, so the temp folder (or the PostgreSQL bench database) is removed too.
+using var abort = new CancellationTokenSource();
+void Interrupt(PosixSignalContext context)
+{
+    context.Cancel = true;
+    ChildProcesses.KillAll();
+    abort.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcesses.KillAll();
+AppDomain.CurrentDomain.UnhandledException += (_, _) => ChildProcesses.KillAll();
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception exception) when (exception is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine(exception.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+var serverDll = Path.GetFullPath(options.ServerDll ?? Path.Combine(RepositoryRoot(), "src/IdentityServer/bin/Release/net10.0/Iess.IdentityServer.dll"));
+if (!File.Exists(serverDll))
+{
+    Console.Error.WriteLine($"The server is not built: {serverDll}. Run: dotnet build src/IdentityServer -c Release");
+    return 2;
+}
+
+var report = new BenchReport
+{
+    StartedAt = DateTimeOffset.UtcNow,
+    Machine = BenchReport.DescribeMachine(),
+    Database = options.Postgres is null ? "SQLite" : "PostgreSQL",
+    Users = options.Users,
+    DurationSeconds = options.DurationSeconds,
+    WarmupSeconds = options.WarmupSeconds,
+    LoadAverageBefore = BenchReport.LoadAverage(),
+    Limits = options.SkipLimits ? null : MeasureLimits(options),
+};
+
+Console.WriteLine($"Preparing a {report.Database} deployment with {options.Users} bench affiliates…");
+try
+{
+    await using (var deployment = await BenchDeployment.CreateAsync(serverDll, options.Postgres, options.Users))
+    {
+        deployment.KeepLogIn = options.OutputFolder;
+        using var server = deployment.StartServer();
+        await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(90));
+        Console.WriteLine($"Server pid {server.Id} on {deployment.BaseAddress} (log {deployment.LogPath}).");
+
+        using var handler = new SocketsHttpHandler
+        {
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            MaxConnectionsPerServer = int.MaxValue,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+
+        foreach (var name in options.Scenarios)
+        {
+            IScenario scenario = name switch
+            {
+                "discovery" => new DiscoveryScenario(http, deployment),
+                "client_credentials" => new ClientCredentialsScenario(http, deployment),
+                "refresh_token" => new RefreshTokenScenario(http, deployment),
+                "signin" => new SignInScenario(http, deployment),
+                "recovery" => new RecoveryScenario(http, deployment),
+                _ => throw new InvalidOperationException(name),
+            };
+
+            var result = await ScenarioRunner.RunAsync(
+                scenario, options.Users, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.DurationSeconds), server, abort.Token);
+            if (report.Limits is { } limits)
+            {
+                (result.Limit, result.LimitPerSecond) = name switch
+                {
+                    "client_credentials" => ("RS256/s (1 signature per token)", limits.Rs256PerSecond),
+                    "refresh_token" => ("RS256/s ÷ 4 (access, id and refresh token signed; presented refresh token decrypted)", limits.Rs256PerSecond / 4),
+                    "signin" => ("Argon2id/s (1 hash per sign-in)", limits.Argon2idPerSecond),
+                    "recovery" => ("CAPTCHA solves/s in the driver", limits.CaptchaSolvesPerSecond),
+                    _ => ((string?)null, (double?)null),
+                };
+            }
+
+            report.Scenarios.Add(result);
+            Console.WriteLine($"{result.Name,-19} {result.PerSecond,9:N1}/s  p50 {result.P50Ms,7:N1} ms  p99 {result.P99Ms,7:N1} ms  errors {result.Errors,5}  " +
+                $"server CPU {result.ServerCpuPercent,4:N0} %  peak RSS {result.ServerPeakResidentBytes / 1048576.0,5:N0} MB" +
+                (result.RatioToLimit is { } ratio ? $"  {ratio,6:P0} of limit" : ""));
+            foreach (var sample in result.ErrorSamples)
+            {
+                Console.WriteLine("    " + sample);
+            }
+
+            if (server.HasExited)
+            {
+                Console.Error.WriteLine($"The server died during {name}:\n{ServerProcess.Tail(deployment.LogPath)}");
+                return 1;
+            }
+        }
+    }
+}
+catch (Exception) when (abort.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Interrupted; the server was stopped and the bench data removed.");
+    return 130;
+}
+
+report.LoadAverageAfter = BenchReport.LoadAverage();
+var markdown = report.ToMarkdown();
+Console.WriteLine();
+Console.WriteLine(markdown);
+await report.WriteAsync(options.OutputFolder);
+Console.WriteLine($"Wrote {Path.Combine(options.OutputFolder, "results.json")} and results.md.");
+
+var errors = report.Scenarios.Sum(s => s.Errors);
+var empty = report.Scenarios.Where(s => s.Operations == 0).Select(s => s.Name).ToList();
+if (options.FailOnErrors && (errors > 0 || empty.Count > 0))
+{
+    Console.Error.WriteLine($"FAILED: {errors} failed operations; scenarios with no completed operation: {(empty.Count == 0 ? "none" : string.Join(", ", empty))}.");
+    return 1;
+}
+
+return 0;
+
+static MachineLimits MeasureLimits(BenchOptions options)
+{
+    var each = TimeSpan.FromSeconds(options.DurationSeconds >= 10 ? 5 : 1);
+    Console.WriteLine($"Measuring this machine's limits ({each.TotalSeconds:N0} s each, all cores)…");
+    var limits = MachineLimits.Measure(each);
+    Console.WriteLine($"Argon2id {limits.Argon2idPerSecond:N1}/s, RS256 {limits.Rs256PerSecond:N0}/s, CAPTCHA solves {limits.CaptchaSolvesPerSecond:N0}/s");
+    return limits;
+}
+
+static string RepositoryRoot()
+{
+    for (var folder = new DirectoryInfo(Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
+    {
+        if (File.Exists(Path.Combine(folder.FullName, "IessIdentity.sln")))
+        {
+            return folder.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run the driver from inside the repository, or pass --server-dll.");
+}
