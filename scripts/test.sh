@@ -60,6 +60,12 @@ if [ $build_ok = 1 ]; then
   done
 fi
 
+bench_ok=0
+if [ $build_ok = 1 ]; then
+  log "Benchmark driver smoke (a few seconds per scenario; asserts no figures, fails on errors)"
+  if bash bench/smoke.sh; then bench_ok=1; fi
+fi
+
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
@@ -73,6 +79,7 @@ done
 # Checks outside the test runners count as one failed test each, so the line says so.
 [ $compose_ok = 1 ] && passed=$((passed + 1)) || failed=$((failed + 1))
 [ $build_ok = 1 ] || failed=$((failed + 1))
+[ $bench_ok = 1 ] && passed=$((passed + 1)) || failed=$((failed + 1))
 
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
