@@ -8,6 +8,7 @@ using Iess.Identity.Messaging;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OtpNet;
 
 namespace Iess.Identity.Recovery;
@@ -25,6 +26,8 @@ public sealed class FlowStore(
     AuditLog audit,
     IessMetrics metrics,
     MessageOutbox outbox,
+    IOpenIddictTokenManager tokens,
+    IOpenIddictAuthorizationManager authorizations,
     TimeProvider time)
 {
     private RecoveryOptions O => options.Value;
@@ -173,6 +176,37 @@ public sealed class FlowStore(
         metrics.RecoveryStep(name, lockNow ? "locked" : "failure");
         await audit.WriteAsync(name, lockNow ? "locked" : "failure", flow.UserId, flow.UserId, http, $"flow {flow.Id}");
         return saved != StepOutcome.Advanced ? saved : lockNow ? StepOutcome.Locked : StepOutcome.Failed;
+    }
+
+    /// <summary>
+    /// How every recovery ends: the new password (policy and history apply), lockout cleared, every token and
+    /// authorization of the account revoked (the security stamp change ends its sessions), a notice emailed, the flow
+    /// completed and forgotten by this browser.
+    /// </summary>
+    public async Task<IdentityResult> CompleteWithNewPasswordAsync(AccountFlow flow, string password, HttpContext http)
+    {
+        var user = await users.FindByIdAsync(flow.UserId!) ?? throw new InvalidOperationException("The flow's account is gone.");
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var result = await users.ResetPasswordAsync(user, token, password);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        await users.SetLockoutEndDateAsync(user, null);
+        await tokens.RevokeBySubjectAsync(user.Id);
+        await authorizations.RevokeBySubjectAsync(user.Id);
+        if (user is { EmailConfirmed: true, Email: { } email })
+        {
+            outbox.QueueEmail(email, EmailTemplates.PasswordChanged(user.DisplayName, time.GetUtcNow()), "password.changed", user.Id);
+        }
+
+        flow.State = FlowState.Completed;
+        flow.CompletedAt = time.GetUtcNow();
+        await AdvanceAsync(flow, "reset", http);
+        Forget(http, flow.Kind);
+        return result;
     }
 
     /// <summary>Saves the flow unless another request changed it first (then nothing of this request is kept).</summary>

@@ -29,8 +29,6 @@ public sealed class RecoveryService(
     TimeProvider time,
     AuditLog audit,
     MessageOutbox outbox,
-    IOpenIddictTokenManager tokens,
-    IOpenIddictAuthorizationManager authorizations,
     IessMetrics metrics)
 {
     private const FlowKind Kind = FlowKind.AffiliateRecovery;
@@ -243,31 +241,8 @@ public sealed class RecoveryService(
     }
 
     /// <summary>Step 5: the new password. Then every session and token of the account ends and a notice is emailed.</summary>
-    public async Task<IdentityResult> ResetAsync(AccountFlow flow, string password, HttpContext http)
-    {
-        var user = await users.FindByIdAsync(flow.UserId!) ?? throw new InvalidOperationException("The flow's account is gone.");
-        var token = await users.GeneratePasswordResetTokenAsync(user);
-        var result = await users.ResetPasswordAsync(user, token, password);
-        if (!result.Succeeded)
-        {
-            return result;
-        }
-
-        await users.ResetAccessFailedCountAsync(user);
-        await users.SetLockoutEndDateAsync(user, null);
-        await tokens.RevokeBySubjectAsync(user.Id);
-        await authorizations.RevokeBySubjectAsync(user.Id);
-        if (user is { EmailConfirmed: true, Email: { } email })
-        {
-            outbox.QueueEmail(email, EmailTemplates.PasswordChanged(user.DisplayName, time.GetUtcNow()), "password.changed", user.Id);
-        }
-
-        flow.State = FlowState.Completed;
-        flow.CompletedAt = time.GetUtcNow();
-        await flows.AdvanceAsync(flow, "reset", http);
-        flows.Forget(http, Kind);
-        return result;
-    }
+    public Task<IdentityResult> ResetAsync(AccountFlow flow, string password, HttpContext http) =>
+        flows.CompleteWithNewPasswordAsync(flow, password, http);
 
     private async Task<StepOutcome> PossessionProvenAsync(AccountFlow flow, HttpContext http)
     {
