@@ -1,7 +1,6 @@
 using System.Globalization;
 using Iess.Identity.Data;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Iess.Identity.Accounts;
 
@@ -12,78 +11,15 @@ namespace Iess.Identity.Accounts;
 public sealed class AffiliateImporter(IessDbContext db, ILookupNormalizer normalizer, TimeProvider time)
 {
     public const string Header = "cedula,given_names,family_names,date_of_birth,email,mobile";
-    private const int BatchSize = 2000;
-
-    public sealed record Report(bool Succeeded, IReadOnlyList<string> Lines);
-
-    public async Task<Report> ImportAsync(string path, CancellationToken cancellationToken)
+    public Task<ImportReport> ImportAsync(string path, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path))
-        {
-            return new Report(false, [$"No existe el archivo / file not found: {path}"]);
-        }
-
-        var errors = new List<string>();
-        var rows = new List<IessUser>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var lineNumber = 0;
         var now = time.GetUtcNow();
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (lineNumber == 1)
-            {
-                if (!string.Equals(line.Trim().TrimStart('\uFEFF'), Header, StringComparison.OrdinalIgnoreCase))
-                {
-                    return new Report(false, [$"línea 1: la cabecera debe ser / the header must be: {Header}"]);
-                }
-
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var row = ParseRow(line, lineNumber, errors, now);
-            if (row is not null && !seen.Add(row.IessId))
-            {
-                errors.Add($"línea {lineNumber}: cédula repetida en el archivo / duplicated cédula {row.IessId}");
-            }
-            else if (row is not null)
-            {
-                rows.Add(row);
-            }
-        }
-
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in rows.Select(r => r.UserName!).Chunk(BatchSize))
-        {
-            existing.UnionWith(await db.Users.AsNoTracking().Where(u => chunk.Contains(u.UserName!)).Select(u => u.UserName!).ToListAsync(cancellationToken));
-        }
-
-        foreach (var row in rows.Where(r => existing.Contains(r.UserName!)))
-        {
-            errors.Add($"cédula {row.IessId}: ya tiene cuenta / already has an account");
-        }
-
-        if (errors.Count > 0)
-        {
-            return new Report(false, [.. errors, $"Nada fue importado ({errors.Count} errores). / Nothing was imported ({errors.Count} errors)."]);
-        }
-
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var chunk in rows.Chunk(BatchSize))
-        {
-            db.Users.AddRange(chunk);
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return new Report(true, [$"{rows.Count} afiliados importados. / {rows.Count} affiliates imported."]);
+        return RegistryImport.RunAsync(db, path, new RegistryFormat(
+            Header,
+            (line, lineNumber, errors) => ParseRow(line, lineNumber, errors, now),
+            (lineNumber, row) => $"línea {lineNumber}: cédula repetida en el archivo / duplicated cédula {row.IessId}",
+            row => $"cédula {row.IessId}: ya tiene cuenta / already has an account",
+            count => $"{count} afiliados importados. / {count} affiliates imported."), cancellationToken);
     }
 
     private IessUser? ParseRow(string line, int lineNumber, List<string> errors, DateTimeOffset now)

@@ -1,7 +1,6 @@
 using Iess.Identity.Accounts;
 using Iess.Identity.Data;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Iess.Identity.Employers;
 
@@ -13,78 +12,15 @@ namespace Iess.Identity.Employers;
 public sealed class EmployerImporter(IessDbContext db, ILookupNormalizer normalizer, TimeProvider time)
 {
     public const string Header = "ruc,branch,business_name,legal_rep_cedula,legal_rep_name,email";
-    private const int BatchSize = 2000;
-
-    public sealed record Report(bool Succeeded, IReadOnlyList<string> Lines);
-
-    public async Task<Report> ImportAsync(string path, CancellationToken cancellationToken)
+    public Task<ImportReport> ImportAsync(string path, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path))
-        {
-            return new Report(false, [$"No existe el archivo / file not found: {path}"]);
-        }
-
-        var errors = new List<string>();
-        var rows = new List<IessUser>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var lineNumber = 0;
         var now = time.GetUtcNow();
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (lineNumber == 1)
-            {
-                if (!string.Equals(line.Trim().TrimStart('\uFEFF'), Header, StringComparison.OrdinalIgnoreCase))
-                {
-                    return new Report(false, [$"línea 1: la cabecera debe ser / the header must be: {Header}"]);
-                }
-
-                continue;
-            }
-
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var row = ParseRow(line, lineNumber, errors, now);
-            if (row is not null && !seen.Add(row.UserName!))
-            {
-                errors.Add($"línea {lineNumber}: RUC y sucursal repetidos en el archivo / duplicated RUC and branch {row.IessId} {row.Branch}");
-            }
-            else if (row is not null)
-            {
-                rows.Add(row);
-            }
-        }
-
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in rows.Select(r => r.UserName!).Chunk(BatchSize))
-        {
-            existing.UnionWith(await db.Users.AsNoTracking().Where(u => chunk.Contains(u.UserName!)).Select(u => u.UserName!).ToListAsync(cancellationToken));
-        }
-
-        foreach (var row in rows.Where(r => existing.Contains(r.UserName!)))
-        {
-            errors.Add($"RUC {row.IessId} sucursal {row.Branch}: ya tiene cuenta / already has an account");
-        }
-
-        if (errors.Count > 0)
-        {
-            return new Report(false, [.. errors, $"Nada fue importado ({errors.Count} errores). / Nothing was imported ({errors.Count} errors)."]);
-        }
-
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var chunk in rows.Chunk(BatchSize))
-        {
-            db.Users.AddRange(chunk);
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return new Report(true, [$"{rows.Count} sucursales de empleadores importadas. / {rows.Count} employer branches imported."]);
+        return RegistryImport.RunAsync(db, path, new RegistryFormat(
+            Header,
+            (line, lineNumber, errors) => ParseRow(line, lineNumber, errors, now),
+            (lineNumber, row) => $"línea {lineNumber}: RUC y sucursal repetidos en el archivo / duplicated RUC and branch {row.IessId} {row.Branch}",
+            row => $"RUC {row.IessId} sucursal {row.Branch}: ya tiene cuenta / already has an account",
+            count => $"{count} sucursales de empleadores importadas. / {count} employer branches imported."), cancellationToken);
     }
 
     private IessUser? ParseRow(string line, int lineNumber, List<string> errors, DateTimeOffset now)

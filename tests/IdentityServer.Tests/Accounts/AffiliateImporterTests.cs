@@ -22,7 +22,7 @@ public sealed class AffiliateImporterTests(AccountsServer server) : IDisposable
         return path;
     }
 
-    private async Task<AffiliateImporter.Report> ImportAsync(string path)
+    private async Task<ImportReport> ImportAsync(string path)
     {
         await using var scope = server.CreateScope();
         return await ActivatorUtilities.CreateInstance<AffiliateImporter>(scope.ServiceProvider).ImportAsync(path, CancellationToken.None);

@@ -139,7 +139,7 @@ public sealed class EmployerActivationTests(EmployerServerFixture fixture) : IDi
         return path;
     }
 
-    private async Task<EmployerImporter.Report> ImportAsync(string path)
+    private async Task<ImportReport> ImportAsync(string path)
     {
         await using var scope = fixture.Server.CreateScope();
         return await ActivatorUtilities.CreateInstance<EmployerImporter>(scope.ServiceProvider).ImportAsync(path, CancellationToken.None);
