@@ -43,6 +43,12 @@ public class IessUser : IdentityUser
 
     public string? RecoveryLockReason { get; set; }
 
+    /// <summary>
+    /// Set when an officer resets the security profile: the person must choose a security image and questions
+    /// again at the next sign-in before reaching any app.
+    /// </summary>
+    public bool MustChooseSecurityProfile { get; set; }
+
     public string DisplayName => AccountType == AccountType.Employer
         ? BusinessName ?? IessId
         : $"{GivenNames} {FamilyNames}".Trim();

@@ -3,6 +3,7 @@ using Iess.Identity.Audit;
 using Iess.Identity.Captcha;
 using Iess.Identity.Messaging;
 using Iess.Identity.Recovery;
+using Iess.Identity.Hosting;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +29,8 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
 
     public DbSet<CaptchaRedemption> CaptchaRedemptions => Set<CaptchaRedemption>();
+
+    public DbSet<RateCounter> RateCounters => Set<RateCounter>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -67,6 +70,7 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
             message.Property(m => m.LastError).HasMaxLength(600);
             message.HasIndex(m => new { m.SentAt, m.NextAttemptAt });
             message.HasIndex(m => new { m.UserId, m.QueuedAt });
+            message.HasIndex(m => m.FlowId);
         });
 
         builder.Entity<AccountFlow>(flow =>
@@ -83,6 +87,9 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
             flow.Property(f => f.PendingPhone).HasMaxLength(32);
             flow.Property(f => f.Version).IsConcurrencyToken();
             flow.HasIndex(f => new { f.IdentifierHash, f.CreatedAt });
+            flow.Property(f => f.GroupHash).HasMaxLength(64);
+            flow.HasIndex(f => new { f.GroupHash, f.CreatedAt });
+            flow.HasIndex(f => new { f.Kind, f.CreatedAt });
             flow.HasIndex(f => new { f.IpAddress, f.CreatedAt });
             flow.HasIndex(f => new { f.UserId, f.CreatedAt });
         });
@@ -112,6 +119,14 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
             redemption.HasIndex(r => r.ExpiresAt);
         });
 
+        builder.Entity<RateCounter>(counter =>
+        {
+            counter.ToTable("RateCounters");
+            counter.HasKey(c => c.Key);
+            counter.Property(c => c.Key).HasMaxLength(200);
+            counter.HasIndex(c => c.ExpiresAt);
+        });
+
         builder.Entity<AuditEvent>(audit =>
         {
             audit.ToTable("AuditEvents");
@@ -126,6 +141,8 @@ public abstract class IessDbContext(DbContextOptions options) : IdentityDbContex
             audit.HasIndex(e => e.Sequence).IsUnique();
             audit.HasIndex(e => new { e.Subject, e.OccurredAt });
             audit.HasIndex(e => new { e.Type, e.OccurredAt });
+            audit.HasIndex(e => new { e.Actor, e.OccurredAt });
+            audit.HasIndex(e => e.OccurredAt);
         });
     }
 }

@@ -31,6 +31,9 @@ public class OutboxMessage
     /// <summary>The account the message is about, if any.</summary>
     public string? UserId { get; set; }
 
+    /// <summary>The flow whose code or link this message carries (null for notices), so delivery waits can be measured per flow.</summary>
+    public Guid? FlowId { get; set; }
+
     public DateTimeOffset QueuedAt { get; set; }
 
     public DateTimeOffset NextAttemptAt { get; set; }

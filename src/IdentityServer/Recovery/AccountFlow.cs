@@ -7,6 +7,12 @@ public enum FlowKind
     AffiliateActivation = 2,
     EmployerRecovery = 3,
     EmployerActivation = 4,
+
+    /// <summary>An officer recorded a new email or phone after checking the person in person; the new contact confirms it.</summary>
+    OfficialUpdate = 5,
+
+    /// <summary>An officer created by the <c>add-officer</c> verb sets a password and TOTP through a one-time link.</summary>
+    OfficerEnrolment = 6,
 }
 
 /// <summary>
@@ -53,6 +59,12 @@ public class AccountFlow
 
     /// <summary>HMAC of the typed identifier: per-identifier limits and stable decoys without storing the cédula.</summary>
     public string IdentifierHash { get; set; } = "";
+
+    /// <summary>
+    /// A keyed hash of what several identifiers share (an employer's RUC across its branches), so limits can
+    /// count the whole group; null when the identifier is its own group.
+    /// </summary>
+    public string? GroupHash { get; set; }
 
     /// <summary>SHA-256 of the secret in the browser's flow cookie; a flow only answers the browser that started it.</summary>
     public string BindingHash { get; set; } = "";

@@ -85,6 +85,9 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("MustChooseSecurityProfile")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
@@ -216,8 +219,12 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt");
+
                     b.HasIndex("Sequence")
                         .IsUnique();
+
+                    b.HasIndex("Actor", "OccurredAt");
 
                     b.HasIndex("Subject", "OccurredAt");
 
@@ -242,6 +249,25 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
                     b.ToTable("CaptchaRedemptions", (string)null);
                 });
 
+            modelBuilder.Entity("Iess.Identity.Hosting.RateCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RateCounters", (string)null);
+                });
+
             modelBuilder.Entity("Iess.Identity.Messaging.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -263,6 +289,9 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
 
                     b.Property<DateTimeOffset?>("FailedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("FlowId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("HtmlBody")
                         .HasColumnType("text");
@@ -304,6 +333,8 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FlowId");
+
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.HasIndex("UserId", "QueuedAt");
@@ -343,6 +374,10 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GroupHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("IdentifierHash")
                         .IsRequired()
@@ -400,9 +435,13 @@ namespace Iess.Identity.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GroupHash", "CreatedAt");
+
                     b.HasIndex("IdentifierHash", "CreatedAt");
 
                     b.HasIndex("IpAddress", "CreatedAt");
+
+                    b.HasIndex("Kind", "CreatedAt");
 
                     b.HasIndex("UserId", "CreatedAt");
 

@@ -85,6 +85,9 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LockoutEnd")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<bool>("MustChooseSecurityProfile")
+                        .HasColumnType("bit");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
@@ -217,8 +220,12 @@ namespace Iess.Identity.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt");
+
                     b.HasIndex("Sequence")
                         .IsUnique();
+
+                    b.HasIndex("Actor", "OccurredAt");
 
                     b.HasIndex("Subject", "OccurredAt");
 
@@ -243,6 +250,25 @@ namespace Iess.Identity.Data.Migrations.SqlServer
                     b.ToTable("CaptchaRedemptions", (string)null);
                 });
 
+            modelBuilder.Entity("Iess.Identity.Hosting.RateCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RateCounters", (string)null);
+                });
+
             modelBuilder.Entity("Iess.Identity.Messaging.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -264,6 +290,9 @@ namespace Iess.Identity.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset?>("FailedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid?>("FlowId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("HtmlBody")
                         .HasColumnType("nvarchar(max)");
@@ -305,6 +334,8 @@ namespace Iess.Identity.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FlowId");
+
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.HasIndex("UserId", "QueuedAt");
@@ -344,6 +375,10 @@ namespace Iess.Identity.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("GroupHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("IdentifierHash")
                         .IsRequired()
@@ -401,9 +436,13 @@ namespace Iess.Identity.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GroupHash", "CreatedAt");
+
                     b.HasIndex("IdentifierHash", "CreatedAt");
 
                     b.HasIndex("IpAddress", "CreatedAt");
+
+                    b.HasIndex("Kind", "CreatedAt");
 
                     b.HasIndex("UserId", "CreatedAt");
 

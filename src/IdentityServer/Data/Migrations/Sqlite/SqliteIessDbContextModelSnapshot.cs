@@ -80,6 +80,9 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                     b.Property<long?>("LockoutEnd")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MustChooseSecurityProfile")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NormalizedEmail")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -207,8 +210,12 @@ namespace Iess.Identity.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("OccurredAt");
+
                     b.HasIndex("Sequence")
                         .IsUnique();
+
+                    b.HasIndex("Actor", "OccurredAt");
 
                     b.HasIndex("Subject", "OccurredAt");
 
@@ -233,6 +240,25 @@ namespace Iess.Identity.Data.Migrations.Sqlite
                     b.ToTable("CaptchaRedemptions", (string)null);
                 });
 
+            modelBuilder.Entity("Iess.Identity.Hosting.RateCounter", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("RateCounters", (string)null);
+                });
+
             modelBuilder.Entity("Iess.Identity.Messaging.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -254,6 +280,9 @@ namespace Iess.Identity.Data.Migrations.Sqlite
 
                     b.Property<long?>("FailedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("FlowId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("HtmlBody")
                         .HasColumnType("TEXT");
@@ -295,6 +324,8 @@ namespace Iess.Identity.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FlowId");
+
                     b.HasIndex("SentAt", "NextAttemptAt");
 
                     b.HasIndex("UserId", "QueuedAt");
@@ -334,6 +365,10 @@ namespace Iess.Identity.Data.Migrations.Sqlite
 
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("GroupHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("IdentifierHash")
                         .IsRequired()
@@ -391,9 +426,13 @@ namespace Iess.Identity.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GroupHash", "CreatedAt");
+
                     b.HasIndex("IdentifierHash", "CreatedAt");
 
                     b.HasIndex("IpAddress", "CreatedAt");
+
+                    b.HasIndex("Kind", "CreatedAt");
 
                     b.HasIndex("UserId", "CreatedAt");
 
