@@ -104,6 +104,7 @@ public static class AdminHostingExtensions
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         services.AddHealthChecks();
+        services.AddAdminApiClient();
         return builder;
     }
 

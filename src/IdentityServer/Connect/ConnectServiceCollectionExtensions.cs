@@ -72,6 +72,9 @@ public static class ConnectServiceCollectionExtensions
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
+                // Bearer calls (the admin API) check the token's and authorization's entries, so a revoked token stops at once.
+                validation.EnableTokenEntryValidation();
+                validation.EnableAuthorizationEntryValidation();
                 validation.UseAspNetCore();
             });
 

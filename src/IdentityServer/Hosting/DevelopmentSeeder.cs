@@ -20,11 +20,9 @@ public sealed class DevelopmentSeeder(UserManager<IessUser> users, RoleManager<I
         [3] = "Escuela Fiscal Quito",
     };
 
-    public static readonly string[] OfficerRoles = ["helpdesk", "supervisor", "administrator"];
-
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        foreach (var role in OfficerRoles)
+        foreach (var role in AdminApi.OfficerRoles.All)
         {
             if (!await roles.RoleExistsAsync(role))
             {
@@ -67,7 +65,7 @@ public sealed class DevelopmentSeeder(UserManager<IessUser> users, RoleManager<I
         }, "Funcionario-Seguro-2026");
         if (officer is not null)
         {
-            await users.AddToRolesAsync(officer, OfficerRoles);
+            await users.AddToRolesAsync(officer, AdminApi.OfficerRoles.All);
             await users.SetAuthenticationTokenAsync(officer, "[AspNetUserStore]", "AuthenticatorKey", OfficerTotpSecret);
             await users.SetTwoFactorEnabledAsync(officer, true);
         }

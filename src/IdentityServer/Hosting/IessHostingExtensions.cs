@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Iess.Identity.Accounts;
+using Iess.Identity.AdminApi;
 using Iess.Identity.Audit;
 using Iess.Identity.Captcha;
 using Iess.Identity.Connect;
@@ -52,6 +53,7 @@ public static class IessHostingExtensions
         services.AddIessRecovery(configuration);
         services.AddIessEmployers();
         services.AddIessProfile();
+        services.AddIessAdminApi();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();
         services.AddScoped<StartupTasks>();
@@ -121,7 +123,9 @@ public static class IessHostingExtensions
         var captcha = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CaptchaOptions>>().Value;
         app.UseSecurityHeaders(SecurityHeaders.Policy(app.Environment, CaptchaOptions.WidgetOrigin(captcha.Provider)));
         app.UseExceptionHandler("/Error/500");
-        app.UseStatusCodePagesWithReExecute("/Error/{0}");
+        // People get the Spanish error page; the admin API answers problem details (RFC 9457) instead.
+        app.UseWhen(AdminApiExtensions.IsAdminApi, api => api.UseStatusCodePages());
+        app.UseWhen(http => !AdminApiExtensions.IsAdminApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseRequestLocalization();
         app.UseMiddleware<BadRequestGuard>();
         app.UseStaticFiles();
@@ -158,6 +162,7 @@ public static class IessHostingExtensions
         app.MapConnectEndpoints();
         app.MapCaptchaEndpoints();
         app.MapRecoveryEndpoints();
+        app.MapAdminApi();
         app.MapRazorPages();
         return app;
     }

@@ -9,14 +9,21 @@ namespace Iess.Identity.Tests.Infrastructure;
 /// <summary>Tokens for the demo public client (code + PKCE S256, offline_access), obtained the way an SPA gets them.</summary>
 public static class PublicClientTokens
 {
-    public static async Task<string> RefreshTokenAsync(Uri server, SignInAnswers answers)
+    public static async Task<string> RefreshTokenAsync(Uri server, SignInAnswers answers) =>
+        (await TokensAsync(server, answers, "openid offline_access")).GetProperty("refresh_token").GetString()!;
+
+    public static async Task<string> AccessTokenAsync(Uri server, SignInAnswers answers, string scope = "openid profile iess.identity") =>
+        (await TokensAsync(server, answers, scope)).GetProperty("access_token").GetString()!;
+
+    /// <summary>The token response after signing in with <paramref name="answers"/> and redeeming the code.</summary>
+    public static async Task<JsonElement> TokensAsync(Uri server, SignInAnswers answers, string scope)
     {
         var verifier = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var authorize = QueryHelpers.AddQueryString(new Uri(server, "/connect/authorize").ToString(), new Dictionary<string, string?>
         {
             ["client_id"] = DemoAccounts.PublicClientId, ["redirect_uri"] = DemoAccounts.PublicRedirectUri, ["response_type"] = "code",
-            ["scope"] = "openid offline_access", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256", ["state"] = "t",
+            ["scope"] = scope, ["code_challenge"] = challenge, ["code_challenge_method"] = "S256", ["state"] = "t",
         });
         using var browser = new BrowserlessSignIn(server);
         var callback = await browser.AuthorizeAsync(authorize, DemoAccounts.PublicRedirectUri, answers);
@@ -27,7 +34,7 @@ public static class PublicClientTokens
             ["code"] = QueryHelpers.ParseQuery(callback.Query)["code"].ToString(), ["code_verifier"] = verifier,
         }));
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString()!;
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     /// <summary>Redeems a refresh token; returns the OAuth error, or null when it worked.</summary>
