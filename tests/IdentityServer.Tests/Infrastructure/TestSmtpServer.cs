@@ -53,7 +53,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// releases it, so a test can kill the sending node while the message is in flight. A held message released with
     /// <c>accept: false</c> is answered with a failure and not kept, as a relay does when the transaction is cut off.
     /// </summary>
-    public SmtpHold HoldNext() => hold = new SmtpHold();
+    public SmtpHold HoldNext(Func<MimeMessage, bool> match) => hold = new SmtpHold(match);
 
     /// <summary>Waits until a message matching <paramref name="match"/> arrives, or fails after the timeout.</summary>
     public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null)
@@ -106,13 +106,15 @@ public sealed class TestSmtpServer : IAsyncDisposable
         public override async Task<SmtpResponse> SaveAsync(
             ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            if (Interlocked.Exchange(ref owner.hold, null) is { } held && !await held.WaitAsync(cancellationToken))
+            using var stream = new MemoryStream(buffer.ToArray());
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            if (owner.hold is { } held && held.Match(message) && Interlocked.CompareExchange(ref owner.hold, null, held) == held
+                && !await held.WaitAsync(cancellationToken))
             {
                 return new SmtpResponse(SmtpReplyCode.TransactionFailed, "transaction cut off");
             }
 
-            using var stream = new MemoryStream(buffer.ToArray());
-            owner.received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            owner.received.Enqueue(message);
             owner.arrived.Release();
             return SmtpResponse.Ok;
         }
@@ -120,7 +122,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
 }
 
 /// <summary>A message held at the end of DATA by <see cref="TestSmtpServer.HoldNext"/>.</summary>
-public sealed class SmtpHold
+public sealed class SmtpHold(Func<MimeMessage, bool> match)
 {
     private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<bool> released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -130,6 +132,8 @@ public sealed class SmtpHold
 
     /// <summary>Answers the held sender: 250 and the message kept, or a failure and the message dropped.</summary>
     public void Release(bool accept) => released.TrySetResult(accept);
+
+    internal Func<MimeMessage, bool> Match => match;
 
     internal Task<bool> WaitAsync(CancellationToken cancellationToken)
     {

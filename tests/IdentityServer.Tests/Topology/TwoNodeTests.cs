@@ -105,10 +105,15 @@ public sealed partial class TwoNodeTests(TopologyFixture topology) : IAsyncLifet
         Assert.Equal("/Recovery/Know", RecoveryDriver.Location(await recovery.IdentifyAsync(affiliate.Cedula)));
         Assert.Equal("/Recovery/Image", RecoveryDriver.Location(await recovery.DateOfBirthAsync(TestAffiliates.KnownDateOfBirth)));
         Assert.Equal("/Recovery/Channel", RecoveryDriver.Location(await recovery.PickImageAsync(affiliate.Image)));
+        var earlier = topology.Smtp.Received.ToHashSet();
         Assert.Equal("/Recovery/Code", RecoveryDriver.Location(await recovery.ChooseChannelAsync("Email")));
-        var mail = await topology.Smtp.WaitForAsync(m => m.To.ToString().Contains(affiliate.Email, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var mail = await topology.Smtp.WaitForAsync(m => !earlier.Contains(m) && IsCodeFor(m, affiliate), TimeSpan.FromSeconds(60));
         return CodePattern().Match(mail.TextBody ?? "").Groups[1].Value;
     }
+
+    /// <summary>The recovery code email to this affiliate.</summary>
+    public static bool IsCodeFor(MimeKit.MimeMessage message, TestAffiliate affiliate) =>
+        message.To.ToString().Contains(affiliate.Email, StringComparison.Ordinal) && (message.Subject ?? "").StartsWith("Su código para recuperar", StringComparison.Ordinal);
 
     /// <summary>No stickiness: every request went to the other node than the one before it.</summary>
     private static void AssertAlternated(IReadOnlyList<ProxiedRequest> requests)
