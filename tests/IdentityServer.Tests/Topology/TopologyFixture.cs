@@ -69,6 +69,7 @@ public sealed class TopologyFixture : IAsyncLifetime
             ["Iess__Recovery__MaxFlowsPerIpPerHour"] = "10000",
             ["Iess__Recovery__ResendAfter"] = "00:00:01",
             ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Warning",
+            ["DOTNET_gcServer"] = "0",
         };
         foreach (var (key, value) in Smtp.AppSettings)
         {
