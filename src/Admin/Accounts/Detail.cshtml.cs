@@ -10,7 +10,7 @@ namespace Iess.Admin.Accounts;
 /// An account's status and the changes the officer's role allows. Every change posts the reason and the version
 /// the officer saw; the API decides (roles, validation, concurrency) and the page shows its answer in Spanish.
 /// </summary>
-public sealed class DetailModel(AdminApiClient api, IStringLocalizer<AdminText> text, ILogger<DetailModel> logger) : AccountPageModel
+public sealed class DetailModel(AdminApiClient api, IStringLocalizer<AdminText> text, ILogger<DetailModel> logger) : AccountPageModel(logger)
 {
     /// <summary>The changes the page can ask for, with the API path of each.</summary>
     public static readonly IReadOnlyDictionary<string, string> Actions = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -64,8 +64,6 @@ public sealed class DetailModel(AdminApiClient api, IStringLocalizer<AdminText> 
 
     public string? Notice { get; private set; }
 
-    public string? Error { get; private set; }
-
     /// <summary>The API's field errors for the action that failed (<see cref="Act"/>).</summary>
     public IReadOnlyDictionary<string, string[]> FieldErrors { get; private set; } = new Dictionary<string, string[]>();
 
@@ -88,7 +86,7 @@ public sealed class DetailModel(AdminApiClient api, IStringLocalizer<AdminText> 
             return await LoadAsync(cancellationToken) ?? Page();
         }
 
-        var result = await CallAsync(() => api.SendAsync<AccountView>(HttpMethod.Post, $"accounts/{Uri.EscapeDataString(Id)}/{path}", Body(), Version ?? "", cancellationToken));
+        var result = await CallAsync(() => api.SendAsync<AccountView>(HttpMethod.Post, $"accounts/{Uri.EscapeDataString(Id)}/{path}", Body(), Version ?? "", cancellationToken), text["AccountsApiFailed"]);
         if (result is null)
         {
             return await LoadAsync(cancellationToken) ?? Page();
@@ -143,7 +141,7 @@ public sealed class DetailModel(AdminApiClient api, IStringLocalizer<AdminText> 
 
     private async Task<IActionResult?> LoadAsync(CancellationToken cancellationToken, bool keepVersion = false)
     {
-        var result = await CallAsync(() => api.GetAsync<AccountView>($"accounts/{Uri.EscapeDataString(Id)}", cancellationToken));
+        var result = await CallAsync(() => api.GetAsync<AccountView>($"accounts/{Uri.EscapeDataString(Id)}", cancellationToken), text["AccountsApiFailed"]);
         if (result is null)
         {
             return null;
@@ -172,21 +170,6 @@ public sealed class DetailModel(AdminApiClient api, IStringLocalizer<AdminText> 
         }
 
         return null;
-    }
-
-    /// <summary>The call, or null with a message when IdentityServer cannot be reached (the officer sees no crash).</summary>
-    private async Task<ApiResult<T>?> CallAsync<T>(Func<Task<ApiResult<T>>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
-        {
-            logger.LogWarning("The admin API could not be reached: {Error}", exception.GetType().Name);
-            Error = text["AccountsApiFailed"];
-            return null;
-        }
     }
 
     private void ClearInputs()

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Localization;
 namespace Iess.Admin.Accounts;
 
 /// <summary>Find an account by cédula, RUC (and branch), email or names.</summary>
-public sealed class IndexModel(AdminApiClient api, IStringLocalizer<AdminText> text) : AccountPageModel
+public sealed class IndexModel(AdminApiClient api, IStringLocalizer<AdminText> text, ILogger<IndexModel> logger) : AccountPageModel(logger)
 {
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Query { get; set; }
@@ -14,8 +14,6 @@ public sealed class IndexModel(AdminApiClient api, IStringLocalizer<AdminText> t
     public int PageNumber { get; set; } = 1;
 
     public ApiPage<AccountRow>? Results { get; private set; }
-
-    public string? Error { get; private set; }
 
     public int LastPage => Results is null ? 1 : Math.Max(1, (Results.Total + Results.PageSize - 1) / Results.PageSize);
 
@@ -28,7 +26,12 @@ public sealed class IndexModel(AdminApiClient api, IStringLocalizer<AdminText> t
 
         PageNumber = Math.Clamp(PageNumber, 1, 100_000);
         var path = $"accounts?q={Uri.EscapeDataString(Query)}&page={PageNumber}&pageSize=20";
-        var result = await api.GetAsync<ApiPage<AccountRow>>(path, cancellationToken);
+        var result = await CallAsync(() => api.GetAsync<ApiPage<AccountRow>>(path, cancellationToken), text["AccountsApiFailed"]);
+        if (result is null)
+        {
+            return Page();
+        }
+
         if (SignInAgainIfNeeded(result, Request.Path + Request.QueryString) is { } again)
         {
             return again;

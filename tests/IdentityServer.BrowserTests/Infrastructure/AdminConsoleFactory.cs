@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using AdminApiClient = admin::Iess.Admin.Hosting.AdminApiClient;
 using AdminProgram = admin::Program;
 
 namespace Iess.Identity.BrowserTests.Infrastructure;
@@ -41,8 +42,14 @@ public sealed class AdminConsoleFactory : WebApplicationFactory<AdminProgram>
         builder.UseEnvironment("Development");
         builder.UseSetting("Iess:Admin:ClientId", ClientId);
         builder.UseSetting("Iess:Admin:ClientSecret", ClientSecret);
-        builder.ConfigureTestServices(services => services
-            .AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
-            .Configure(o => o.Authority = authority?.ToString() ?? throw new InvalidOperationException("The authority is not known yet.")));
+        builder.ConfigureTestServices(services =>
+        {
+            services
+                .AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
+                .Configure(o => o.Authority = authority?.ToString() ?? throw new InvalidOperationException("The authority is not known yet."));
+
+            // The admin API lives on the same server; the client's address is read each time a client is made.
+            services.AddHttpClient<AdminApiClient>(http => http.BaseAddress = new Uri(authority ?? throw new InvalidOperationException("The authority is not known yet."), "api/admin/"));
+        });
     }
 }
