@@ -7,6 +7,8 @@ using Iess.Identity.Tests.Accounts;
 using Iess.Identity.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpenIddict.Abstractions;
 using Microsoft.Playwright;
 using OtpNet;
 using static Microsoft.Playwright.Assertions;
@@ -32,10 +34,14 @@ public sealed class AccountsConsoleSystem : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The console's clock, moved forward to make the officer's access token expire.</summary>
+    public FakeTimeProvider ConsoleClock { get; } = new(DateTimeOffset.UtcNow);
+
     public string ServerUrl(string path) => new Uri(Server.BaseAddress, path).ToString();
 
     public async Task InitializeAsync()
     {
+        Console.WithServices(s => s.AddSingleton<TimeProvider>(ConsoleClock));
         var settings = Mail.AppSettings.Concat(ClientRegistration.Settings(
             ClientRegistration.FirstTestIndex, AdminConsoleFactory.ClientId, AdminConsoleFactory.ClientSecret, Console.BaseAddress,
             "openid", "profile", "iess.identity", "iess.admin", "offline_access"));
@@ -234,6 +240,36 @@ public sealed partial class AccountsConsoleTests(AccountsConsoleSystem system) :
         var after = await system.ReadAsync(affiliate.Id);
         Assert.Equal(newEmail, after.Email);
         Assert.True(after.EmailConfirmed);
+    }
+
+    [Fact]
+    public async Task WhenTheOfficersAccessTokenExpires_TheConsoleRenewsItWithTheRefreshToken_AndKeepsWorking()
+    {
+        var affiliate = await system.AffiliateAsync();
+        var (cedula, secret) = await system.OfficerAsync("helpdesk");
+        await using var context = await system.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await SignInOfficerAsync(page, cedula, secret);
+        var detail = new Uri(system.Console.BaseAddress, "/Accounts?q=" + affiliate.IessId).ToString();
+        await page.GotoAsync(detail);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = Name })).ToBeVisibleAsync();
+
+        system.ConsoleClock.Advance(TimeSpan.FromMinutes(11));
+        await page.GotoAsync(detail);
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = Name })).ToBeVisibleAsync();
+        Assert.StartsWith(system.Console.BaseAddress.ToString(), page.Url, StringComparison.Ordinal);
+
+        await using var scope = system.Server.CreateScope();
+        var officer = await scope.ServiceProvider.GetRequiredService<UserManager<IessUser>>().FindByNameAsync(IessUser.AccountKey(AccountType.Officer, cedula));
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var types = new List<string?>();
+        await foreach (var token in tokens.FindBySubjectAsync(officer!.Id))
+        {
+            types.Add(await tokens.GetTypeAsync(token));
+        }
+
+        Assert.True(types.Count(t => t == OpenIddictConstants.TokenTypeIdentifiers.RefreshToken) >= 2,
+            $"The console did not renew its tokens: {string.Join(", ", types)}");
     }
 
     private async Task SignInOfficerAsync(IPage page, string cedula, string secret)

@@ -20,6 +20,7 @@ public sealed class AdminConsoleFactory : WebApplicationFactory<AdminProgram>
     public const string ClientId = "iess-admin-browser-tests";
     public const string ClientSecret = "iess-admin-browser-tests-secret-0123456789abcdef";
 
+    private readonly List<Action<IServiceCollection>> serviceChanges = [];
     private Uri? authority;
 
     public AdminConsoleFactory() => UseKestrel(0);
@@ -37,6 +38,13 @@ public sealed class AdminConsoleFactory : WebApplicationFactory<AdminProgram>
     /// <summary>Points the console at the started server; call before the first sign-in.</summary>
     public void UseAuthority(Uri serverAddress) => authority = serverAddress;
 
+    /// <summary>Changes the console's services (e.g. its clock) before it starts.</summary>
+    public AdminConsoleFactory WithServices(Action<IServiceCollection> change)
+    {
+        serviceChanges.Add(change);
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -50,6 +58,10 @@ public sealed class AdminConsoleFactory : WebApplicationFactory<AdminProgram>
 
             // The admin API lives on the same server; the client's address is read each time a client is made.
             services.AddHttpClient<AdminApiClient>(http => http.BaseAddress = new Uri(authority ?? throw new InvalidOperationException("The authority is not known yet."), "api/admin/"));
+            foreach (var change in serviceChanges)
+            {
+                change(services);
+            }
         });
     }
 }
