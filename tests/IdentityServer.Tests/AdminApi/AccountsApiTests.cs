@@ -391,6 +391,55 @@ public sealed partial class AccountsApiTests(AccountsApiFixture fixture) : IClas
         Assert.NotEqual(user.SecurityStamp, (await fixture.ReadAsync(user.Id)).SecurityStamp);
     }
 
+    [Fact]
+    public async Task ResendVerification_MailsACodeToTheUnverifiedEmail_AndTheCodeVerifiesIt()
+    {
+        var (user, _) = await fixture.AffiliateAsync();
+        var unverified = $"sinverificar.{user.IessId}@example.ec";
+        await using (var scope = fixture.Server.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<IessUser>>();
+            var account = (await users.FindByIdAsync(user.Id))!;
+            Assert.True((await users.SetEmailAsync(account, unverified)).Succeeded);
+        }
+
+        var (_, etag) = await fixture.StatusAsync(fixture.Helpdesk, user.Id);
+        using (var resend = await fixture.PostAsync(fixture.Helpdesk, user.Id, "resend-verification", new { reason = Reason }, etag))
+        {
+            Assert.Equal(HttpStatusCode.OK, resend.StatusCode);
+        }
+
+        var mail = await fixture.Smtp.WaitForAsync(m => m.To.ToString().Contains(unverified, StringComparison.Ordinal));
+        using var person = new FormClient(fixture.Server.BaseAddress);
+        var right = await person.SubmitAsync("/Profile/Confirm", new Dictionary<string, string> { ["Identifier"] = user.IessId, ["Code"] = SixDigits().Match(mail.TextBody ?? "").Value });
+        Assert.Contains("id=\"profile-notice\"", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True((await fixture.ReadAsync(user.Id)).EmailConfirmed);
+    }
+
+    [Fact]
+    public async Task LegalRepresentative_OnlyForEmployers_WithAValidCedula()
+    {
+        var employer = await fixture.DbAsync(db => db.Users.AsNoTracking().FirstAsync(u => u.IessId == DemoAccounts.EmployerRuc && u.Branch == "0002"));
+        var (_, etag) = await fixture.StatusAsync(fixture.Supervisor, employer.Id);
+
+        using (var bad = await fixture.PostAsync(fixture.Supervisor, employer.Id, "legal-representative", new { reason = Reason, cedula = "1710034064", name = "Ana Lucía Torres" }, etag))
+        {
+            await AssertProblemAsync(bad, HttpStatusCode.BadRequest, "cedula");
+        }
+
+        var (affiliate, _) = await fixture.AffiliateAsync();
+        var (_, affiliateTag) = await fixture.StatusAsync(fixture.Supervisor, affiliate.Id);
+        using (var notEmployer = await fixture.PostAsync(fixture.Supervisor, affiliate.Id, "legal-representative", new { reason = Reason, cedula = "1710034065", name = "Ana Lucía Torres" }, affiliateTag))
+        {
+            await AssertProblemAsync(notEmployer, HttpStatusCode.BadRequest, "account");
+        }
+
+        using var good = await fixture.PostAsync(fixture.Supervisor, employer.Id, "legal-representative", new { reason = Reason, cedula = "1710034065", name = "Ana Lucía Torres" }, etag);
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        var status = await good.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("1710034065", status.GetProperty("legalRepresentative").GetProperty("cedula").GetString());
+    }
+
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
     {
         Assert.Equal(status, response.StatusCode);
