@@ -276,6 +276,9 @@ public sealed partial class AccountsApiTests(AccountsApiFixture fixture) : IClas
             Assert.True(status.GetProperty("mustChooseSecurityProfile").GetBoolean());
         }
 
+        Assert.Equal(0, await fixture.DbAsync(db => db.SecurityAnswers.CountAsync(a => a.UserId == user.Id)));
+        Assert.Null((await fixture.ReadAsync(user.Id)).SecurityImageId);
+
         using var browser = new BrowserlessSignIn(fixture.Server.BaseAddress);
         var authorize = QueryHelpers.AddQueryString(new Uri(fixture.Server.BaseAddress, "/connect/authorize").ToString(), new Dictionary<string, string?>
         {
