@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -18,6 +17,11 @@ public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixtu
     private const string Representative = "1713175071";
     private const string OtherValidCedula = "0926687856";
     private const string UnknownRuc = "1710034065001";
+    private const int Runs = 50;
+    private const int Warmup = 3;
+
+    /// <summary>Wrong answers posted in one flow before a new one starts (the fifth would lock it).</summary>
+    private const int StepsPerFlow = 4;
 
     public static TheoryData<string, string, string> Wrong => new()
     {
@@ -59,47 +63,130 @@ public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixtu
     }
 
     [Fact]
-    public async Task CodeStep_ResponseTime_MediansOfEveryWrongPartWithin25MsOfTheRightCombination()
+    public async Task IdentifyStep_EveryWrongPart_RedirectsLikeTheRightCombination_WithMediansWithin25Ms()
     {
-        const int runs = 50;
-        var walkers = new[]
-        {
-            new Walker(fixture, DemoAccounts.EmployerRuc, "0001", Representative),
-            new Walker(fixture, DemoAccounts.EmployerRuc, "0001", OtherValidCedula),
-            new Walker(fixture, DemoAccounts.EmployerRuc, "0003", Representative),
-            new Walker(fixture, UnknownRuc, "0001", Representative),
-        };
+        var wrongBranch = await PhantomBranchAsync(DemoAccounts.EmployerRuc, hasImage: false);
+        var unknownRuc = await PhantomRucAsync(hasImage: false);
+        var browsers = new List<FormClient>();
         try
         {
-            var times = walkers.Select(_ => new List<double>()).ToArray();
-            for (var i = 0; i < runs + 3; i++)
+            ProbeCase Identify(string name, string ruc, string branch, string representative)
             {
-                // Rotated order each round, so drift in machine load hits every case alike; three warm-up rounds.
-                for (var k = 0; k < walkers.Length; k++)
+                var browser = fixture.Browser();
+                browsers.Add(browser);
+                return new ProbeCase(name, async () => await ResponseProbe.PostAsync(browser, "/Employer/Recovery", new Dictionary<string, string>
                 {
-                    var w = (i + k) % walkers.Length;
-                    var elapsed = await walkers[w].TimeWrongCodeAsync();
-                    if (i >= 3)
-                    {
-                        times[w].Add(elapsed);
-                    }
-                }
+                    ["Ruc"] = ruc, ["Branch"] = branch, ["Representative"] = representative, ["altcha"] = await RecoveryDriver.SolveCaptchaAsync(browser),
+                }));
             }
 
-            var medians = times.Select(Median).ToArray();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"code POST medians over {runs}: right {medians[0]:F2} ms, wrong representative {medians[1]:F2}, wrong branch {medians[2]:F2}, unknown RUC {medians[3]:F2}"));
-            for (var w = 1; w < walkers.Length; w++)
-            {
-                Assert.True(Math.Abs(medians[w] - medians[0]) < 25,
-                    string.Create(CultureInfo.InvariantCulture, $"Case {w}: medians differ by {Math.Abs(medians[w] - medians[0]):F1} ms."));
-            }
+            var results = await ResponseProbe.RunAsync(Runs, Warmup,
+                Identify("right combination", DemoAccounts.EmployerRuc, "0001", Representative),
+                Identify("wrong representative", DemoAccounts.EmployerRuc, "0001", OtherValidCedula),
+                Identify("wrong branch", DemoAccounts.EmployerRuc, wrongBranch, Representative),
+                Identify("unknown RUC", unknownRuc, "0001", Representative));
+            ResponseProbe.AssertIndistinguishable("employer recovery identify POST", results, output);
+            Assert.Equal(new Seen(302, "/Employer/Recovery/Code", ""), results[0].Seen[0]);
         }
         finally
         {
-            foreach (var walker in walkers)
+            browsers.ForEach(b => b.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task ImageStep_EveryWrongPart_FailsLikeTheRightCombinationWithAWrongImage_WithMediansWithin25Ms()
+    {
+        var employer = await fixture.CreateEmployerAsync(image: 31);
+        var wrongBranch = await PhantomBranchAsync(employer.Ruc, hasImage: true);
+        var unknownRuc = await PhantomRucAsync(hasImage: true);
+        var walkers = new List<FlowWalker>();
+        try
+        {
+            ProbeCase WrongImage(string name, string ruc, string branch, string representative, int? registered)
             {
-                walker.Dispose();
+                var walker = new FlowWalker(fixture.Server.BaseAddress, async b =>
+                    Assert.Equal("/Employer/Recovery/Image", EmployerDriver.Location(await new EmployerDriver(b).IdentifyAsync(ruc, branch, representative))), StepsPerFlow);
+                walkers.Add(walker);
+                int? wrong = null;
+                return new ProbeCase(name, async () =>
+                {
+                    var browser = await walker.NextAsync();
+                    if (wrong is null)
+                    {
+                        var (_, passing) = await fixture.PhantomProfileAsync(ruc, branch, registered);
+                        wrong = (await new RecoveryDriver(browser).GridAsync("/Employer/Recovery/Image")).First(id => id != passing && id != registered);
+                    }
+
+                    return await ResponseProbe.PostAsync(browser, "/Employer/Recovery/Image",
+                        new Dictionary<string, string> { ["Picked"] = wrong.Value.ToString(CultureInfo.InvariantCulture) });
+                });
+            }
+
+            var results = await ResponseProbe.RunAsync(Runs, Warmup,
+                WrongImage("right combination", employer.Ruc, employer.Branch, employer.Representative, 31),
+                WrongImage("wrong representative", employer.Ruc, employer.Branch, EmployerIds.NewCedula(), 31),
+                WrongImage("wrong branch", employer.Ruc, wrongBranch, employer.Representative, null),
+                WrongImage("unknown RUC", unknownRuc, "0001", employer.Representative, null));
+            ResponseProbe.AssertIndistinguishable("employer recovery image POST", results, output);
+            Assert.Contains(results[0].Seen, s => s.Message.Contains("Le quedan 4 intentos", StringComparison.Ordinal));
+        }
+        finally
+        {
+            walkers.ForEach(w => w.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task CodeStep_EveryWrongPart_FailsLikeTheRightCombinationWithAWrongCode_WithMediansWithin25Ms()
+    {
+        var walkers = new List<FlowWalker>();
+        try
+        {
+            ProbeCase WrongCode(string name, string ruc, string branch, string representative)
+            {
+                var walker = new FlowWalker(fixture.Server.BaseAddress, b => StartAsync(fixture, b, ruc, branch, representative), StepsPerFlow);
+                walkers.Add(walker);
+                return new ProbeCase(name, async () =>
+                    await ResponseProbe.PostAsync(await walker.NextAsync(), "/Employer/Recovery/Code", new Dictionary<string, string> { ["Code"] = "000000" }));
+            }
+
+            var results = await ResponseProbe.RunAsync(Runs, Warmup,
+                WrongCode("right combination", DemoAccounts.EmployerRuc, "0001", Representative),
+                WrongCode("wrong representative", DemoAccounts.EmployerRuc, "0001", OtherValidCedula),
+                WrongCode("wrong branch", DemoAccounts.EmployerRuc, "0003", Representative),
+                WrongCode("unknown RUC", UnknownRuc, "0001", Representative));
+            ResponseProbe.AssertIndistinguishable("employer recovery code POST", results, output);
+            Assert.Contains(results[0].Seen, s => s.Message.Contains("Los datos no coinciden con nuestros registros. Le quedan 4 intentos", StringComparison.Ordinal));
+        }
+        finally
+        {
+            walkers.ForEach(w => w.Dispose());
+        }
+    }
+
+    /// <summary>A branch code of <paramref name="ruc"/> with no account whose phantom shows (or skips) the image step.</summary>
+    private async Task<string> PhantomBranchAsync(string ruc, bool hasImage)
+    {
+        for (var n = 3; ; n++)
+        {
+            var branch = n.ToString("0000", CultureInfo.InvariantCulture);
+            if ((await fixture.PhantomProfileAsync(ruc, branch)).HasImage == hasImage)
+            {
+                return branch;
+            }
+        }
+    }
+
+    /// <summary>An unused RUC whose branch 0001 phantom shows (or skips) the image step.</summary>
+    private async Task<string> PhantomRucAsync(bool hasImage)
+    {
+        while (true)
+        {
+            var ruc = EmployerIds.NewPrivateCompanyRuc();
+            if ((await fixture.PhantomProfileAsync(ruc, "0001")).HasImage == hasImage)
+            {
+                return ruc;
             }
         }
     }
@@ -135,45 +222,9 @@ public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixtu
         return Nonce().Replace(html, "nonce=\"(nonce)\"");
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
     [GeneratedRegex("(name=\"__af\" type=\"hidden\" value=)\"[^\"]+\"")]
     private static partial Regex AntiforgeryValue();
 
     [GeneratedRegex("nonce=\"[^\"]+\"")]
     private static partial Regex Nonce();
-
-    /// <summary>Posts wrong codes for one combination, four per flow (the fifth would lock), starting flows as needed.</summary>
-    private sealed class Walker(EmployerServerFixture fixture, string ruc, string branch, string representative) : IDisposable
-    {
-        private FormClient? browser;
-        private int attemptsInFlow;
-
-        public async Task<double> TimeWrongCodeAsync()
-        {
-            if (browser is null || attemptsInFlow == 4)
-            {
-                browser?.Dispose();
-                browser = fixture.Browser();
-                await StartAsync(fixture, browser, ruc, branch, representative);
-                attemptsInFlow = 0;
-            }
-
-            var token = FormClient.AntiforgeryToken(await browser.Http.GetStringAsync("/Employer/Recovery/Code"))!;
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = token, ["Code"] = "000000" });
-            var watch = Stopwatch.StartNew();
-            using var response = await browser.Http.PostAsync("/Employer/Recovery/Code", form);
-            await response.Content.ReadAsByteArrayAsync();
-            watch.Stop();
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            attemptsInFlow++;
-            return watch.Elapsed.TotalMilliseconds;
-        }
-
-        public void Dispose() => browser?.Dispose();
-    }
 }
