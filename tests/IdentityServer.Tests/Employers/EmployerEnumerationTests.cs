@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Iess.Identity.Tests.Infrastructure;
@@ -17,6 +16,7 @@ public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixtu
     private const string Representative = "1713175071";
     private const string OtherValidCedula = "0926687856";
     private const string UnknownRuc = "1710034065001";
+    private const string Root = "/Employer/Recovery";
     private const int Runs = 50;
     private const int Warmup = 3;
 
@@ -65,154 +65,55 @@ public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixtu
     [Fact]
     public async Task IdentifyStep_EveryWrongPart_RedirectsLikeTheRightCombination_WithMediansWithin25Ms()
     {
-        var wrongBranch = await PhantomBranchAsync(DemoAccounts.EmployerRuc, hasImage: false);
-        var unknownRuc = await PhantomRucAsync(hasImage: false);
-        var browsers = new List<FormClient>();
-        try
-        {
-            ProbeCase Identify(string name, string ruc, string branch, string representative)
-            {
-                var browser = fixture.Browser();
-                browsers.Add(browser);
-                return new ProbeCase(name, async () => await ResponseProbe.PostAsync(browser, "/Employer/Recovery", new Dictionary<string, string>
-                {
-                    ["Ruc"] = ruc, ["Branch"] = branch, ["Representative"] = representative, ["altcha"] = await RecoveryDriver.SolveCaptchaAsync(browser),
-                }));
-            }
-
-            var results = await ResponseProbe.RunAsync(Runs, Warmup,
-                Identify("right combination", DemoAccounts.EmployerRuc, "0001", Representative),
-                Identify("wrong representative", DemoAccounts.EmployerRuc, "0001", OtherValidCedula),
-                Identify("wrong branch", DemoAccounts.EmployerRuc, wrongBranch, Representative),
-                Identify("unknown RUC", unknownRuc, "0001", Representative));
-            ResponseProbe.AssertIndistinguishable("employer recovery identify POST", results, output);
-            Assert.Equal(new Seen(302, "/Employer/Recovery/Code", ""), results[0].Seen[0]);
-        }
-        finally
-        {
-            browsers.ForEach(b => b.Dispose());
-        }
+        using var probes = new EmployerProbes(fixture.Server);
+        var wrongBranch = await probes.PhantomBranchAsync(DemoAccounts.EmployerRuc, hasImage: false);
+        var unknownRuc = await probes.PhantomRucAsync(hasImage: false);
+        var results = await ResponseProbe.RunAsync(Runs, Warmup,
+            probes.Identify("right combination", Root, DemoAccounts.EmployerRuc, "0001", Representative),
+            probes.Identify("wrong representative", Root, DemoAccounts.EmployerRuc, "0001", OtherValidCedula),
+            probes.Identify("wrong branch", Root, DemoAccounts.EmployerRuc, wrongBranch, Representative),
+            probes.Identify("unknown RUC", Root, unknownRuc, "0001", Representative));
+        ResponseProbe.AssertIndistinguishable("employer recovery identify POST", results, output);
+        Assert.Equal(new Seen(302, "/Employer/Recovery/Code", ""), results[0].Seen[0]);
     }
 
     [Fact]
     public async Task ImageStep_EveryWrongPart_FailsLikeTheRightCombinationWithAWrongImage_WithMediansWithin25Ms()
     {
         var employer = await fixture.CreateEmployerAsync(image: 31);
-        var wrongBranch = await PhantomBranchAsync(employer.Ruc, hasImage: true);
-        var unknownRuc = await PhantomRucAsync(hasImage: true);
-        var walkers = new List<FlowWalker>();
-        try
-        {
-            ProbeCase WrongImage(string name, string ruc, string branch, string representative, int? registered)
-            {
-                var walker = new FlowWalker(fixture.Server.BaseAddress, async b =>
-                    Assert.Equal("/Employer/Recovery/Image", EmployerDriver.Location(await new EmployerDriver(b).IdentifyAsync(ruc, branch, representative))), StepsPerFlow);
-                walkers.Add(walker);
-                int? wrong = null;
-                return new ProbeCase(name, async () =>
-                {
-                    var browser = await walker.NextAsync();
-                    if (wrong is null)
-                    {
-                        var (_, passing) = await fixture.PhantomProfileAsync(ruc, branch, registered);
-                        wrong = (await new RecoveryDriver(browser).GridAsync("/Employer/Recovery/Image")).First(id => id != passing && id != registered);
-                    }
-
-                    return await ResponseProbe.PostAsync(browser, "/Employer/Recovery/Image",
-                        new Dictionary<string, string> { ["Picked"] = wrong.Value.ToString(CultureInfo.InvariantCulture) });
-                });
-            }
-
-            var results = await ResponseProbe.RunAsync(Runs, Warmup,
-                WrongImage("right combination", employer.Ruc, employer.Branch, employer.Representative, 31),
-                WrongImage("wrong representative", employer.Ruc, employer.Branch, EmployerIds.NewCedula(), 31),
-                WrongImage("wrong branch", employer.Ruc, wrongBranch, employer.Representative, null),
-                WrongImage("unknown RUC", unknownRuc, "0001", employer.Representative, null));
-            ResponseProbe.AssertIndistinguishable("employer recovery image POST", results, output);
-            Assert.Contains(results[0].Seen, s => s.Message.Contains("Le quedan 4 intentos", StringComparison.Ordinal));
-        }
-        finally
-        {
-            walkers.ForEach(w => w.Dispose());
-        }
+        using var probes = new EmployerProbes(fixture.Server);
+        var wrongBranch = await probes.PhantomBranchAsync(employer.Ruc, hasImage: true);
+        var unknownRuc = await probes.PhantomRucAsync(hasImage: true);
+        var results = await ResponseProbe.RunAsync(Runs, Warmup,
+            probes.WrongImage("right combination", employer.Ruc, employer.Branch, employer.Representative, 31, StepsPerFlow),
+            probes.WrongImage("wrong representative", employer.Ruc, employer.Branch, EmployerIds.NewCedula(), 31, StepsPerFlow),
+            probes.WrongImage("wrong branch", employer.Ruc, wrongBranch, employer.Representative, null, StepsPerFlow),
+            probes.WrongImage("unknown RUC", unknownRuc, "0001", employer.Representative, null, StepsPerFlow));
+        ResponseProbe.AssertIndistinguishable("employer recovery image POST", results, output);
+        Assert.Contains(results[0].Seen, s => s.Message.Contains("Le quedan 4 intentos", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task CodeStep_EveryWrongPart_FailsLikeTheRightCombinationWithAWrongCode_WithMediansWithin25Ms()
     {
-        var walkers = new List<FlowWalker>();
-        try
-        {
-            ProbeCase WrongCode(string name, string ruc, string branch, string representative)
-            {
-                var walker = new FlowWalker(fixture.Server.BaseAddress, b => StartAsync(fixture, b, ruc, branch, representative), StepsPerFlow);
-                walkers.Add(walker);
-                return new ProbeCase(name, async () =>
-                    await ResponseProbe.PostAsync(await walker.NextAsync(), "/Employer/Recovery/Code", new Dictionary<string, string> { ["Code"] = "000000" }));
-            }
-
-            var results = await ResponseProbe.RunAsync(Runs, Warmup,
-                WrongCode("right combination", DemoAccounts.EmployerRuc, "0001", Representative),
-                WrongCode("wrong representative", DemoAccounts.EmployerRuc, "0001", OtherValidCedula),
-                WrongCode("wrong branch", DemoAccounts.EmployerRuc, "0003", Representative),
-                WrongCode("unknown RUC", UnknownRuc, "0001", Representative));
-            ResponseProbe.AssertIndistinguishable("employer recovery code POST", results, output);
-            Assert.Contains(results[0].Seen, s => s.Message.Contains("Los datos no coinciden con nuestros registros. Le quedan 4 intentos", StringComparison.Ordinal));
-        }
-        finally
-        {
-            walkers.ForEach(w => w.Dispose());
-        }
-    }
-
-    /// <summary>A branch code of <paramref name="ruc"/> with no account whose phantom shows (or skips) the image step.</summary>
-    private async Task<string> PhantomBranchAsync(string ruc, bool hasImage)
-    {
-        for (var n = 3; ; n++)
-        {
-            var branch = n.ToString("0000", CultureInfo.InvariantCulture);
-            if ((await fixture.PhantomProfileAsync(ruc, branch)).HasImage == hasImage)
-            {
-                return branch;
-            }
-        }
-    }
-
-    /// <summary>An unused RUC whose branch 0001 phantom shows (or skips) the image step.</summary>
-    private async Task<string> PhantomRucAsync(bool hasImage)
-    {
-        while (true)
-        {
-            var ruc = EmployerIds.NewPrivateCompanyRuc();
-            if ((await fixture.PhantomProfileAsync(ruc, "0001")).HasImage == hasImage)
-            {
-                return ruc;
-            }
-        }
+        using var probes = new EmployerProbes(fixture.Server);
+        var results = await ResponseProbe.RunAsync(Runs, Warmup,
+            probes.WrongCode("right combination", Root, DemoAccounts.EmployerRuc, "0001", Representative, StepsPerFlow),
+            probes.WrongCode("wrong representative", Root, DemoAccounts.EmployerRuc, "0001", OtherValidCedula, StepsPerFlow),
+            probes.WrongCode("wrong branch", Root, DemoAccounts.EmployerRuc, "0003", Representative, StepsPerFlow),
+            probes.WrongCode("unknown RUC", Root, UnknownRuc, "0001", Representative, StepsPerFlow));
+        ResponseProbe.AssertIndistinguishable("employer recovery code POST", results, output);
+        Assert.Contains(results[0].Seen, s => s.Message.Contains("Los datos no coinciden con nuestros registros. Le quedan 4 intentos", StringComparison.Ordinal));
     }
 
     /// <summary>Identifies (through the image step when the branch shows one), then posts one wrong code.</summary>
     private async Task<string> WrongCodePageAsync(string ruc, string branch, string representative)
     {
         using var browser = fixture.Browser();
-        await StartAsync(fixture, browser, ruc, branch, representative);
+        await EmployerProbes.ReachRecoveryCodeAsync(fixture.Server, browser, ruc, branch, representative);
         var response = await new EmployerDriver(browser).CodeAsync("000000");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task StartAsync(EmployerServerFixture fixture, FormClient browser, string ruc, string branch, string representative)
-    {
-        var driver = new EmployerDriver(browser);
-        var next = EmployerDriver.Location(await driver.IdentifyAsync(ruc, branch, representative));
-        if (next == "/Employer/Recovery/Image")
-        {
-            // A branch with no account may show the image step; its stable "image" is what trying the grid would find.
-            var (_, image) = await fixture.PhantomProfileAsync(ruc, branch);
-            next = EmployerDriver.Location(await driver.PickImageAsync(image));
-        }
-
-        Assert.Equal("/Employer/Recovery/Code", next);
     }
 
     /// <summary>Removes what differs per request: the antiforgery token and nonces.</summary>

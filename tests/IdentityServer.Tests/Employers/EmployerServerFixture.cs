@@ -110,13 +110,8 @@ public sealed class EmployerServerFixture : IAsyncLifetime
     }
 
     /// <summary>The image that passes in a phantom flow for this branch (what an attacker would find by trying the grid).</summary>
-    public async Task<(bool HasImage, int ImageId)> PhantomProfileAsync(string ruc, string branch, int? registered = null)
-    {
-        await using var scope = Server.CreateScope();
-        var hash = await scope.ServiceProvider.GetRequiredService<FlowStore>().IdentifierHashAsync(FlowKind.EmployerRecovery, $"{ruc}-{branch}");
-        var key = await scope.ServiceProvider.GetRequiredService<ServerSecrets>().GetAsync("recovery-grid");
-        return PhantomProfile.For(key, hash, 9, registered);
-    }
+    public Task<(bool HasImage, int ImageId)> PhantomProfileAsync(string ruc, string branch, int? registered = null) =>
+        EmployerProbes.PhantomProfileAsync(Server, ruc, branch, registered);
 
     public async Task<MimeMessage> MailAsync(string to, string subjectPart, int index = 0)
     {
