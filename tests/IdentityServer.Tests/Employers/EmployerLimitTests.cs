@@ -49,11 +49,14 @@ public sealed class EmployerLimitTests : IAsyncLifetime
         Assert.Equal("/Employer/Recovery/Code", await IdentifyAsync(DemoAccounts.EmployerRuc, "0001", "1713175071"));
     }
 
+    private Task<string> IdentifyAsync(string ruc, string branch, string representative) =>
+        IdentifyAsync(server.BaseAddress, "/Employer/Recovery", ruc, branch, representative);
+
     /// <summary>Where the identify step sends the browser, or the limit message when it stays.</summary>
-    private async Task<string> IdentifyAsync(string ruc, string branch, string representative)
+    internal static async Task<string> IdentifyAsync(Uri server, string root, string ruc, string branch, string representative)
     {
-        using var browser = new FormClient(server.BaseAddress);
-        var response = await new EmployerDriver(browser).IdentifyAsync(ruc, branch, representative);
+        using var browser = new FormClient(server);
+        var response = await new EmployerDriver(browser, root).IdentifyAsync(ruc, branch, representative);
         if (response.StatusCode == HttpStatusCode.OK)
         {
             var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
@@ -125,17 +128,6 @@ public sealed class EmployerRucLimitTests : IAsyncLifetime
         Assert.StartsWith("/Employer/Recovery/", await IdentifyAsync("/Employer/Recovery", UnknownRuc, "0010"), StringComparison.Ordinal);
     }
 
-    /// <summary>Where the identify step sends the browser, or the limit message when it stays.</summary>
-    private async Task<string> IdentifyAsync(string root, string ruc, string branch)
-    {
-        using var browser = new FormClient(server.BaseAddress);
-        var response = await new EmployerDriver(browser, root).IdentifyAsync(ruc, branch, Representative);
-        if (response.StatusCode == HttpStatusCode.OK)
-        {
-            var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-            return page.Contains(LimitMessage, StringComparison.Ordinal) ? LimitMessage : "(page without the limit message)";
-        }
-
-        return EmployerDriver.Location(response);
-    }
+    private Task<string> IdentifyAsync(string root, string ruc, string branch) =>
+        EmployerLimitTests.IdentifyAsync(server.BaseAddress, root, ruc, branch, Representative);
 }
