@@ -20,7 +20,8 @@ public sealed class SignInGate(
     AuditLog audit,
     IessMetrics metrics,
     MessageOutbox outbox,
-    IessDbContext db)
+    IessDbContext db,
+    PhantomLockout phantoms)
 {
     private static string? decoyHash;
 
@@ -54,12 +55,21 @@ public sealed class SignInGate(
         var user = await directory.FindForSignInAsync(identifier, branch, officer);
         if (user is null || string.IsNullOrEmpty(user.PasswordHash))
         {
-            // Spend the same hashing time as a real check so timing does not reveal which accounts exist.
-            decoyHash ??= hasher.HashPassword(new IessUser(), Guid.NewGuid().ToString("N"));
-            hasher.VerifyHashedPassword(user ?? new IessUser(), decoyHash, password);
-            await audit.WriteAsync("signin.failed", "failure", user?.Id, null, http, user is null ? "unknown identifier" : "no password set");
-            metrics.SignIn("failed");
-            return (Outcome.Failed, null);
+            // The same work and answers as a real account: a locked one is refused before any hashing; otherwise spend
+            // the hashing time of a real check and count the failure towards the same lockout.
+            var detail = user is null ? "unknown identifier" : "no password set";
+            var counter = await phantoms.CounterAsync(identifier, branch, officer);
+            var locked = phantoms.IsLocked(counter);
+            if (!locked)
+            {
+                decoyHash ??= hasher.HashPassword(new IessUser(), Guid.NewGuid().ToString("N"));
+                hasher.VerifyHashedPassword(user ?? new IessUser(), decoyHash, password);
+                locked = await phantoms.FailAsync(counter);
+            }
+
+            await audit.WriteAsync("signin.failed", locked ? "locked" : "failure", user?.Id, null, http, detail);
+            metrics.SignIn(locked ? "locked" : "failed");
+            return (locked ? Outcome.LockedOut : Outcome.Failed, null);
         }
 
         var wasLocked = await users.IsLockedOutAsync(user);
