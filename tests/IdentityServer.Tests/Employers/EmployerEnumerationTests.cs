@@ -10,7 +10,7 @@ namespace Iess.Identity.Tests.Employers;
 /// wrong representative, a wrong branch and an unknown RUC end on the same page, with the same message and timing, as
 /// the right combination with a wrong code. The right combination is the demo employer's branch 0001.
 /// </summary>
-[Collection(EmployerCollection.Name)]
+[Collection(TimingCollections.Employer)]
 public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixture, ITestOutputHelper output)
 {
     private const string Representative = "1713175071";

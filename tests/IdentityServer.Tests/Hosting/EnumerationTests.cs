@@ -25,6 +25,7 @@ namespace Iess.Identity.Tests.Hosting;
 /// changes an answer during a run; runs of the cases interleave, so machine load hits every case alike.
 /// </remarks>
 [Trait("Category", "Enumeration")]
+[Collection(TimingCollections.Everywhere)]
 public sealed class EnumerationTests(EnumerationTests.Server server, ITestOutputHelper output) : IClassFixture<EnumerationTests.Server>
 {
     private const int Runs = 200;
