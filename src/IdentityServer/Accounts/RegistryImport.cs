@@ -16,11 +16,11 @@ public sealed record RegistryFormat(
 
 /// <summary>
 /// The part every registry import shares: the header, line numbers, rows repeated in the file or already in the
-/// database, and an all-or-nothing insert in batches inside one transaction. One bad row and nothing is written.
+/// database, and an all-or-nothing bulk insert (<see cref="RegistryBulkInsert"/>) inside one transaction. One bad row and nothing is written.
 /// </summary>
 public static class RegistryImport
 {
-    private const int BatchSize = 2000;
+    private const int LookupBatchSize = 5000;
 
     public static async Task<ImportReport> RunAsync(IessDbContext db, string path, RegistryFormat format, CancellationToken cancellationToken)
     {
@@ -63,7 +63,7 @@ public static class RegistryImport
         }
 
         var existing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in rows.Select(r => r.UserName!).Chunk(BatchSize))
+        foreach (var chunk in rows.Select(r => r.UserName!).Chunk(LookupBatchSize))
         {
             existing.UnionWith(await db.Users.AsNoTracking().Where(u => chunk.Contains(u.UserName!)).Select(u => u.UserName!).ToListAsync(cancellationToken));
         }
@@ -74,15 +74,8 @@ public static class RegistryImport
             return new ImportReport(false, [.. errors, $"Nada fue importado ({errors.Count} errores). / Nothing was imported ({errors.Count} errors)."]);
         }
 
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var chunk in rows.Chunk(BatchSize))
-        {
-            db.Users.AddRange(chunk);
-            await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-        }
-
+        await RegistryBulkInsert.WriteAsync(db, rows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ImportReport(true, [format.Imported(rows.Count)]);
     }
