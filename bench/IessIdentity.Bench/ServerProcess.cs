@@ -30,7 +30,7 @@ public sealed class ServerProcess : IDisposable
     public static async Task RunVerbAsync(string serverDll, IReadOnlyDictionary<string, string> environment, string logPath, params string[] arguments)
     {
         using var server = Start(serverDll, environment, logPath, arguments);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         await server.process.WaitForExitAsync(timeout.Token);
         await Task.WhenAll(server.pumps);
         if (server.process.ExitCode != 0)

@@ -20,6 +20,8 @@ namespace Iess.Identity.Accounts;
 public static class RegistryBulkInsert
 {
     private const int SqlServerBatch = 10_000;
+    private const int ImportCacheKiB = 256 * 1024;
+    private const int DefaultCacheKiB = 2000;
 
     public static async Task WriteAsync(IessDbContext db, IReadOnlyList<IessUser> rows, CancellationToken cancellationToken)
     {
@@ -44,6 +46,30 @@ public static class RegistryBulkInsert
     }
 
     private static async Task WriteSqliteAsync(
+        SqliteConnection connection, SqliteTransaction transaction, UserTable table, IReadOnlyList<IessUser> rows, CancellationToken cancellationToken)
+    {
+        // SQLite's default page cache is 2 MB; the import's four indexes of a million rows each need far more to avoid
+        // reading the same pages again and again. The connection gets its default back at the end (it is pooled).
+        await SetCacheSizeAsync(connection, transaction, ImportCacheKiB, cancellationToken);
+        try
+        {
+            await InsertSqliteRowsAsync(connection, transaction, table, rows, cancellationToken);
+        }
+        finally
+        {
+            await SetCacheSizeAsync(connection, transaction, DefaultCacheKiB, CancellationToken.None);
+        }
+    }
+
+    private static async Task SetCacheSizeAsync(SqliteConnection connection, SqliteTransaction transaction, int kibibytes, CancellationToken cancellationToken)
+    {
+        await using var pragma = connection.CreateCommand();
+        pragma.Transaction = transaction;
+        pragma.CommandText = $"PRAGMA cache_size = -{kibibytes}";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task InsertSqliteRowsAsync(
         SqliteConnection connection, SqliteTransaction transaction, UserTable table, IReadOnlyList<IessUser> rows, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
