@@ -130,6 +130,19 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrate_OnSqlite_SwitchesTheDatabaseToWriteAheadLogging()
+    {
+        _ = server.BaseAddress;
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+
+        // With the default rollback journal every token request's commit waited for readers and synced twice.
+        Assert.Equal("wal", await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task TokenPruner_ManyBatches_DeletesEveryExpiredRevokedOrRedeemedTokenAndNoLiveOne()
     {
         server.WithSetting("Iess:Connect:PruneBatchSize", "50").WithSetting("Iess:Connect:PruneBatchPause", "00:00:00");
