@@ -76,7 +76,7 @@ try
 
         using (var server = deployment.StartServer())
         {
-            await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(90));
+            await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(300));
             Console.WriteLine($"Server pid {server.Id} on {deployment.BaseAddress} (log {deployment.LogPath}).");
             foreach (var name in options.Scenarios)
             {
@@ -189,7 +189,7 @@ async Task<int> PruneWhileSigningInAsync(BenchDeployment deployment, int tokens)
     await deployment.SeedExpiredTokensAsync(tokens);
     var seeded = await deployment.CountTokensAsync();
     using var server = deployment.StartServer(new Dictionary<string, string> { ["Iess__Connect__PruneInterval"] = "00:00:20" });
-    await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(90));
+    await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(300));
     long? from = null, to = null;
     long remaining = seeded;
     using var watching = new CancellationTokenSource();

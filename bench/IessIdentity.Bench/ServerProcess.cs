@@ -91,9 +91,9 @@ public sealed class ServerProcess : IDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too busy to answer within the probe's timeout.
             }
 
             await Task.Delay(200);
