@@ -25,6 +25,15 @@ public sealed class BenchOptions
 
     public bool SkipLimits { get; private set; }
 
+    /// <summary>With a value: run the scenarios on 1,000 imported affiliates, then again on this many (import timed).</summary>
+    public int? Registry { get; private set; }
+
+    /// <summary>With a value: seed this many expired tokens and run sign-ins while the server prunes them.</summary>
+    public int? PruneTokens { get; private set; }
+
+    /// <summary>How long the sign-in scenario runs while pruning (it should outlast the pruning).</summary>
+    public int PruneSeconds { get; private set; } = 60;
+
     /// <summary>Exit non-zero when any operation failed (the CI smoke: a smoke that ignores errors proves nothing).</summary>
     public bool FailOnErrors { get; private set; }
 
@@ -38,6 +47,9 @@ public sealed class BenchOptions
           --postgres CONN    run against PostgreSQL (a fresh database is created on that server and dropped after)
           --out FOLDER       where results.json and results.md go (default artifacts/bench)
           --server-dll PATH  the built server (default src/IdentityServer/bin/Release/net10.0/Iess.IdentityServer.dll)
+          --registry N       import 1,000 affiliates, run the scenarios; then import N (timed) and run them again
+          --prune N          seed N expired tokens, then run sign-ins while the server prunes them (p99 during pruning)
+          --prune-seconds N  how long sign-ins run while pruning (default 60)
           --skip-limits      do not measure the Argon2id / RS256 limits
           --fail-on-errors   exit with 1 when any operation failed (for the CI smoke)
         """;
@@ -84,6 +96,15 @@ public sealed class BenchOptions
                     break;
                 case "--server-dll":
                     options.ServerDll = Next();
+                    break;
+                case "--registry":
+                    options.Registry = NextInt(1000);
+                    break;
+                case "--prune":
+                    options.PruneTokens = NextInt(1);
+                    break;
+                case "--prune-seconds":
+                    options.PruneSeconds = NextInt(5);
                     break;
                 case "--skip-limits":
                     options.SkipLimits = true;

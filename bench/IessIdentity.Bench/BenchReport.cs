@@ -29,6 +29,9 @@ public sealed class BenchReport
 
     public List<ScenarioResult> Scenarios { get; } = [];
 
+    /// <summary>Registry import and pruning figures, one line each.</summary>
+    public List<string> Notes { get; } = [];
+
     public long ServerPeakResidentBytes => Scenarios.Count == 0 ? 0 : Scenarios.Max(s => s.ServerPeakResidentBytes);
 
     public static string DescribeMachine()
@@ -55,14 +58,20 @@ public sealed class BenchReport
         foreach (var s in Scenarios)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Name} | {s.PerSecond:N0} | {s.P50Ms:N1} | {s.P99Ms:N1} | {s.Errors} | {s.ServerCpuPercent:N0} % | {s.ServerPeakResidentBytes / 1048576.0:N0} MB | {s.Limit ?? "—"} | {(s.RatioToLimit is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : "—")} |");
+                $"| {s.Name}{(s.Label is null ? "" : $" ({s.Label})")} | {s.PerSecond:N0} | {s.P50Ms:N1} | {s.P99Ms:N1} | {s.Errors} | {s.ServerCpuPercent:N0} % | {s.ServerPeakResidentBytes / 1048576.0:N0} MB | {s.Limit ?? "—"} | {(s.RatioToLimit is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : "—")} |");
         }
 
         if (Limits is { } limits)
         {
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"Limits on this machine ({limits.Cores} cores, all busy, server stopped): Argon2id m={limits.Argon2MemoryKiB} KiB t={limits.Argon2Iterations} p=1: **{limits.Argon2idPerSecond:N1} hashes/s**; RSA-2048 RS256: **{limits.Rs256PerSecond:N0} signatures/s**; CAPTCHA proof of work (difficulty default): **{limits.CaptchaSolvesPerSecond:N0} solves/s**.");
+                $"Limits on this machine ({limits.Cores} cores, all busy, server stopped): Argon2id m={limits.Argon2MemoryKiB} KiB t={limits.Argon2Iterations} p=1: **{limits.Argon2idPerSecond:N1} hashes/s**; RSA-2048 RS256: **{limits.Rs256PerSecond:N0} signatures/s**; CAPTCHA proof of work (difficulty default): **{limits.CaptchaSolvesPerSecond:N0} solves/s**; for comparison only (the server signs RS256), ECDSA P-256 ES256: {limits.Es256PerSecond:N0} signatures/s.");
+        }
+
+        foreach (var note in Notes)
+        {
+            md.AppendLine();
+            md.AppendLine(note);
         }
 
         md.AppendLine();

@@ -26,6 +26,9 @@ public sealed class MachineLimits
 
     public double CaptchaSolvesPerSecond { get; init; }
 
+    /// <summary>ECDSA P-256 (ES256) signatures/s, for comparison only: the server signs with RS256.</summary>
+    public double Es256PerSecond { get; init; }
+
     public static MachineLimits Measure(TimeSpan each)
     {
         var accounts = new AccountsOptions();
@@ -37,6 +40,13 @@ public sealed class MachineLimits
             var rsa = RSA.Create(2048);
             var data = RandomNumberGenerator.GetBytes(600);
             return () => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        });
+
+        var es256 = OnAllCores(each, () =>
+        {
+            var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var data = RandomNumberGenerator.GetBytes(600);
+            return () => ecdsa.SignData(data, HashAlgorithmName.SHA256);
         });
 
         var difficulty = new CaptchaOptions().Difficulty;
@@ -56,6 +66,7 @@ public sealed class MachineLimits
             Argon2Iterations = accounts.Argon2Iterations,
             Rs256PerSecond = rs256,
             CaptchaSolvesPerSecond = captcha,
+            Es256PerSecond = es256,
         };
     }
 

@@ -41,6 +41,7 @@ if (!File.Exists(serverDll))
     return 2;
 }
 
+const int BaselineRegistry = 1000;
 var report = new BenchReport
 {
     StartedAt = DateTimeOffset.UtcNow,
@@ -53,65 +54,47 @@ var report = new BenchReport
     Limits = options.SkipLimits ? null : MeasureLimits(options),
 };
 
-Console.WriteLine($"Preparing a {report.Database} deployment with {options.Users} bench affiliates…");
+// Without --registry: one deployment with one affiliate per virtual user. With it: the same scenarios on 1,000
+// imported affiliates, then on the registry size, so both p99s come from the same run.
+(string? Label, int Registry)[] runs = options.Registry is { } size
+    ? [($"{BaselineRegistry:N0} affiliates", BaselineRegistry), ($"{size:N0} affiliates", size)]
+    : [(null, options.Users)];
 try
 {
-    await using (var deployment = await BenchDeployment.CreateAsync(serverDll, options.Postgres, options.Users))
+    foreach (var (label, registry) in runs)
     {
+        Console.WriteLine($"Preparing a {report.Database} deployment with {registry:N0} affiliates ({options.Users} bench accounts with passwords)…");
+        await using var deployment = await BenchDeployment.CreateAsync(serverDll, options.Postgres, options.Users, registry);
         deployment.KeepLogIn = options.OutputFolder;
-        using var server = deployment.StartServer();
-        await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(90));
-        Console.WriteLine($"Server pid {server.Id} on {deployment.BaseAddress} (log {deployment.LogPath}).");
-
-        using var handler = new SocketsHttpHandler
+        if (options.Registry is not null)
         {
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            MaxConnectionsPerServer = int.MaxValue,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        };
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+            var note = $"Import of {deployment.RegistrySize:N0} affiliates with `import-affiliates` ({report.Database}): **{deployment.ImportTime.TotalSeconds:N1} s** " +
+                $"({deployment.RegistrySize / deployment.ImportTime.TotalSeconds:N0} rows/s, process start, validation, duplicate checks and commit included).";
+            Console.WriteLine(note);
+            report.Notes.Add(note);
+        }
 
-        foreach (var name in options.Scenarios)
+        using (var server = deployment.StartServer())
         {
-            IScenario scenario = name switch
+            await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(300));
+            Console.WriteLine($"Server pid {server.Id} on {deployment.BaseAddress} (log {deployment.LogPath}).");
+            foreach (var name in options.Scenarios)
             {
-                "discovery" => new DiscoveryScenario(http, deployment),
-                "client_credentials" => new ClientCredentialsScenario(http, deployment),
-                "refresh_token" => new RefreshTokenScenario(http, deployment),
-                "signin" => new SignInScenario(http, deployment),
-                "recovery" => new RecoveryScenario(http, deployment),
-                _ => throw new InvalidOperationException(name),
-            };
-
-            var result = await ScenarioRunner.RunAsync(
-                scenario, options.Users, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.DurationSeconds), server, abort.Token);
-            if (report.Limits is { } limits)
-            {
-                (result.Limit, result.LimitPerSecond) = name switch
+                var result = await RunScenarioAsync(name, deployment, server, TimeSpan.FromSeconds(options.DurationSeconds), null);
+                result.Label = label;
+                if (!Record(result, server, deployment))
                 {
-                    "client_credentials" => ("RS256/s (1 signature per token)", limits.Rs256PerSecond),
-                    "refresh_token" => ("RS256/s ÷ 4 (access, id and refresh token signed; presented refresh token decrypted)", limits.Rs256PerSecond / 4),
-                    "signin" => ("Argon2id/s (1 hash per sign-in)", limits.Argon2idPerSecond),
-                    "recovery" => ("CAPTCHA solves/s in the driver", limits.CaptchaSolvesPerSecond),
-                    _ => ((string?)null, (double?)null),
-                };
+                    return 1;
+                }
             }
+        }
 
-            report.Scenarios.Add(result);
-            Console.WriteLine($"{result.Name,-19} {result.PerSecond,9:N1}/s  p50 {result.P50Ms,7:N1} ms  p99 {result.P99Ms,7:N1} ms  errors {result.Errors,5}  " +
-                $"server CPU {result.ServerCpuPercent,4:N0} %  peak RSS {result.ServerPeakResidentBytes / 1048576.0,5:N0} MB" +
-                (result.RatioToLimit is { } ratio ? $"  {ratio,6:P0} of limit" : ""));
-            foreach (var sample in result.ErrorSamples)
+        if (options.PruneTokens is { } tokens && label == runs[^1].Label)
+        {
+            var outcome = await PruneWhileSigningInAsync(deployment, tokens);
+            if (outcome != 0)
             {
-                Console.WriteLine("    " + sample);
-            }
-
-            if (server.HasExited)
-            {
-                Console.Error.WriteLine($"The server died during {name}:\n{ServerProcess.Tail(deployment.LogPath)}");
-                return 1;
+                return outcome;
             }
         }
     }
@@ -139,12 +122,116 @@ if (options.FailOnErrors && (errors > 0 || empty.Count > 0))
 
 return 0;
 
+async Task<ScenarioResult> RunScenarioAsync(string name, BenchDeployment deployment, ServerProcess server, TimeSpan duration, Func<(long, long)?>? window)
+{
+    using var handler = new SocketsHttpHandler
+    {
+        UseCookies = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        MaxConnectionsPerServer = int.MaxValue,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+    };
+    using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+    IScenario scenario = name switch
+    {
+        "discovery" => new DiscoveryScenario(http, deployment),
+        "client_credentials" => new ClientCredentialsScenario(http, deployment),
+        "refresh_token" => new RefreshTokenScenario(http, deployment),
+        "signin" => new SignInScenario(http, deployment),
+        "recovery" => new RecoveryScenario(http, deployment),
+        _ => throw new InvalidOperationException(name),
+    };
+
+    var result = await ScenarioRunner.RunAsync(
+        scenario, options.Users, TimeSpan.FromSeconds(options.WarmupSeconds), duration, server, abort.Token, window);
+    if (report.Limits is { } limits)
+    {
+        (result.Limit, result.LimitPerSecond) = name switch
+        {
+            "client_credentials" => ("RS256/s (1 signature per token)", limits.Rs256PerSecond),
+            "refresh_token" => ("RS256/s ÷ 4 (access, id and refresh token signed; presented refresh token decrypted)", limits.Rs256PerSecond / 4),
+            "signin" => ("Argon2id/s (1 hash per sign-in)", limits.Argon2idPerSecond),
+            "recovery" => ("CAPTCHA solves/s in the driver", limits.CaptchaSolvesPerSecond),
+            _ => ((string?)null, (double?)null),
+        };
+    }
+
+    return result;
+}
+
+bool Record(ScenarioResult result, ServerProcess server, BenchDeployment deployment)
+{
+    report.Scenarios.Add(result);
+    Console.WriteLine($"{result.Name + (result.Label is null ? "" : $" ({result.Label})"),-19} {result.PerSecond,9:N1}/s  p50 {result.P50Ms,7:N1} ms  p99 {result.P99Ms,7:N1} ms  errors {result.Errors,5}  " +
+        $"server CPU {result.ServerCpuPercent,4:N0} %  peak RSS {result.ServerPeakResidentBytes / 1048576.0,5:N0} MB" +
+        (result.RatioToLimit is { } ratio ? $"  {ratio,6:P0} of limit" : "") +
+        (result.P99InWindowMs is { } during ? $"  p99 during pruning {during:N1} ms ({result.OperationsInWindow} ops)" : ""));
+    foreach (var sample in result.ErrorSamples)
+    {
+        Console.WriteLine("    " + sample);
+    }
+
+    if (server.HasExited)
+    {
+        Console.Error.WriteLine($"The server died during {result.Name}:\n{ServerProcess.Tail(deployment.LogPath)}");
+        return false;
+    }
+
+    return true;
+}
+
+// Seeds the expired tokens with the server stopped, starts it with a pruning interval that fires once the sign-ins
+// are under way, and watches the token count from the driver to know when pruning ran.
+async Task<int> PruneWhileSigningInAsync(BenchDeployment deployment, int tokens)
+{
+    Console.WriteLine($"Seeding {tokens:N0} expired tokens…");
+    await deployment.SeedExpiredTokensAsync(tokens);
+    var seeded = await deployment.CountTokensAsync();
+    using var server = deployment.StartServer(new Dictionary<string, string> { ["Iess__Connect__PruneInterval"] = "00:00:20" });
+    await server.WaitUntilReadyAsync(deployment.BaseAddress, deployment.LogPath, TimeSpan.FromSeconds(300));
+    long? from = null, to = null;
+    long remaining = seeded;
+    using var watching = new CancellationTokenSource();
+    var watch = Task.Run(async () =>
+    {
+        while (!watching.IsCancellationRequested && to is null)
+        {
+            remaining = await deployment.CountTokensAsync();
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (from is null && remaining < seeded)
+            {
+                from = now;
+            }
+
+            if (from is not null && remaining < seeded - tokens + 1000)
+            {
+                to = now;
+            }
+
+            await Task.Delay(250, CancellationToken.None);
+        }
+    });
+    var result = await RunScenarioAsync("signin", deployment, server, TimeSpan.FromSeconds(options.PruneSeconds),
+        () => from is { } start ? (start, to ?? System.Diagnostics.Stopwatch.GetTimestamp()) : null);
+    watching.Cancel();
+    await watch;
+    result.Label = $"pruning {tokens:N0} expired tokens";
+    var seconds = from is { } f && to is { } t ? (t - f) / (double)System.Diagnostics.Stopwatch.Frequency : (double?)null;
+    var note = $"Pruning {tokens:N0} expired tokens while {options.Users} users sign in ({report.Database}): " +
+        (seconds is { } s ? $"pruned in about **{s:N1} s** (seen from the driver, 0.25 s polling)" : $"not finished in the {options.PruneSeconds} s of sign-ins ({remaining:N0} tokens left)") +
+        $"; sign-in p99 during pruning **{result.P99InWindowMs?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"} ms** over {result.OperationsInWindow ?? 0} sign-ins, p99 over the whole {options.PruneSeconds} s {result.P99Ms:N1} ms.";
+    Console.WriteLine(note);
+    report.Notes.Add(note);
+    return Record(result, server, deployment) ? 0 : 1;
+}
+
 static MachineLimits MeasureLimits(BenchOptions options)
 {
     var each = TimeSpan.FromSeconds(options.DurationSeconds >= 10 ? 5 : 1);
     Console.WriteLine($"Measuring this machine's limits ({each.TotalSeconds:N0} s each, all cores)…");
     var limits = MachineLimits.Measure(each);
-    Console.WriteLine($"Argon2id {limits.Argon2idPerSecond:N1}/s, RS256 {limits.Rs256PerSecond:N0}/s, CAPTCHA solves {limits.CaptchaSolvesPerSecond:N0}/s");
+    Console.WriteLine($"Argon2id {limits.Argon2idPerSecond:N1}/s, RS256 {limits.Rs256PerSecond:N0}/s, CAPTCHA solves {limits.CaptchaSolvesPerSecond:N0}/s, ES256 (comparison only) {limits.Es256PerSecond:N0}/s");
     return limits;
 }
 

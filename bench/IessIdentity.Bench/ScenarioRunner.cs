@@ -26,7 +26,8 @@ public static class ScenarioRunner
     private const int MaxErrorSamples = 5;
 
     public static async Task<ScenarioResult> RunAsync(
-        IScenario scenario, int users, TimeSpan warmup, TimeSpan duration, ServerProcess server, CancellationToken abort)
+        IScenario scenario, int users, TimeSpan warmup, TimeSpan duration, ServerProcess server, CancellationToken abort,
+        Func<(long From, long To)?>? window = null)
     {
         var operations = new Func<CancellationToken, Task>[users];
         using (var setup = CancellationTokenSource.CreateLinkedTokenSource(abort))
@@ -56,7 +57,7 @@ public static class ScenarioRunner
         var peakReset = server.ResetPeakResident();
         var cpuBefore = server.CpuTime();
         using var sampler = new ResidentSampler(server);
-        var (latencies, errors, samples, elapsed) = await LoopAsync(scenario, operations, duration, record: true, abort);
+        var (latencies, starts, errors, samples, elapsed) = await LoopAsync(scenario, operations, duration, record: true, abort);
         abort.ThrowIfCancellationRequested();
         var cpu = server.CpuTime() - cpuBefore;
         var (peak, _) = server.ResidentMemory();
@@ -64,6 +65,15 @@ public static class ScenarioRunner
 
         var sorted = latencies.SelectMany(l => l).ToArray();
         Array.Sort(sorted);
+        long[]? inWindow = null;
+        if (window?.Invoke() is { } span)
+        {
+            // Operations that overlapped the window (started before it closed and ended after it opened).
+            inWindow = latencies.SelectMany((l, user) => l.Select((latency, k) => (Start: starts[user][k], Latency: latency)))
+                .Where(o => o.Start <= span.To && o.Start + o.Latency >= span.From).Select(o => o.Latency).ToArray();
+            Array.Sort(inWindow);
+        }
+
         return new ScenarioResult
         {
             Name = scenario.Name,
@@ -76,6 +86,8 @@ public static class ScenarioRunner
             PerSecond = sorted.Length / elapsed.TotalSeconds,
             P50Ms = Percentile(sorted, 0.50),
             P99Ms = Percentile(sorted, 0.99),
+            OperationsInWindow = inWindow?.Length,
+            P99InWindowMs = inWindow is null ? null : Percentile(inWindow, 0.99),
             MaxMs = sorted.Length == 0 ? 0 : Milliseconds(sorted[^1]),
             ServerCpuPercent = 100 * cpu.TotalSeconds / elapsed.TotalSeconds,
             ServerPeakResidentBytes = Math.Max(peakResident, sampler.Max),
@@ -83,10 +95,11 @@ public static class ScenarioRunner
         };
     }
 
-    private static async Task<(List<long>[] Latencies, int Errors, List<string> Samples, TimeSpan Elapsed)> LoopAsync(
+    private static async Task<(List<long>[] Latencies, List<long>[] Starts, int Errors, List<string> Samples, TimeSpan Elapsed)> LoopAsync(
         IScenario scenario, Func<CancellationToken, Task>[] operations, TimeSpan duration, bool record, CancellationToken abort)
     {
         var latencies = operations.Select(_ => new List<long>(4096)).ToArray();
+        var starts = operations.Select(_ => new List<long>(4096)).ToArray();
         var errors = 0;
         var samples = new List<string>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(abort);
@@ -104,6 +117,7 @@ public static class ScenarioRunner
                     if (record)
                     {
                         latencies[user].Add(Stopwatch.GetTimestamp() - started - client);
+                        starts[user].Add(started);
                     }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -138,7 +152,7 @@ public static class ScenarioRunner
             }
         })));
 
-        return (latencies, errors, samples, clock.Elapsed);
+        return (latencies, starts, errors, samples, clock.Elapsed);
     }
 
     private static double Percentile(long[] sorted, double quantile) =>
@@ -213,6 +227,14 @@ public sealed class ScenarioResult
     public double P99Ms { get; init; }
 
     public double MaxMs { get; init; }
+
+    /// <summary>What the run was against when it is not the default deployment (registry size, pruning).</summary>
+    public string? Label { get; set; }
+
+    /// <summary>Operations that overlapped the watched window (pruning), and their p99; null when nothing was watched.</summary>
+    public int? OperationsInWindow { get; init; }
+
+    public double? P99InWindowMs { get; init; }
 
     /// <summary>Server CPU time over wall time; 100 % is one core.</summary>
     public double ServerCpuPercent { get; init; }

@@ -30,7 +30,7 @@ public sealed class ServerProcess : IDisposable
     public static async Task RunVerbAsync(string serverDll, IReadOnlyDictionary<string, string> environment, string logPath, params string[] arguments)
     {
         using var server = Start(serverDll, environment, logPath, arguments);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         await server.process.WaitForExitAsync(timeout.Token);
         await Task.WhenAll(server.pumps);
         if (server.process.ExitCode != 0)
@@ -91,9 +91,9 @@ public sealed class ServerProcess : IDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too busy to answer within the probe's timeout.
             }
 
             await Task.Delay(200);

@@ -149,13 +149,7 @@ public static class ConnectEndpoints
 
         var identity = await claims.CreateIdentityAsync(user, request.GetScopes());
         identity.SetClaim(Claims.AuthenticationTime, (issued ?? time.GetUtcNow()).ToUnixTimeSeconds());
-        var resources = new List<string>();
-        await foreach (var resource in scopes.ListResourcesAsync(identity.GetScopes()))
-        {
-            resources.Add(resource);
-        }
-
-        identity.SetResources(resources);
+        identity.SetResources(await ResourcesOfAsync(scopes, identity));
         var permanent = existing.LastOrDefault() ?? await authorizations.CreateAsync(
             identity, user.Id, applicationId!, AuthorizationTypes.Permanent, identity.GetScopes());
         identity.SetAuthorizationId(await authorizations.GetIdAsync(permanent));
@@ -201,19 +195,31 @@ public static class ConnectEndpoints
             var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, request.ClientId);
             identity.SetScopes(request.GetScopes());
-            var resources = new List<string>();
-            await foreach (var resource in scopes.ListResourcesAsync(identity.GetScopes()))
-            {
-                resources.Add(resource);
-            }
-
-            identity.SetResources(resources);
+            identity.SetResources(await ResourcesOfAsync(scopes, identity));
             identity.SetDestinations(_ => [Destinations.AccessToken]);
             metrics.TokenIssued(request.GrantType!);
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
         return Forbid(Errors.UnsupportedGrantType, "The grant type is not supported.");
+    }
+
+    /// <summary>The resources (audiences) of the granted scopes; no query when no scope was granted (most service clients).</summary>
+    private static async Task<List<string>> ResourcesOfAsync(IOpenIddictScopeManager scopes, ClaimsIdentity identity)
+    {
+        var resources = new List<string>();
+        var granted = identity.GetScopes();
+        if (granted.IsEmpty)
+        {
+            return resources;
+        }
+
+        await foreach (var resource in scopes.ListResourcesAsync(granted))
+        {
+            resources.Add(resource);
+        }
+
+        return resources;
     }
 
     private static async Task<IResult> UserInfoAsync(HttpContext http, UserManager<IessUser> users)

@@ -29,6 +29,13 @@ public sealed class ConnectOptions
     /// <summary>Expired or revoked tokens and authorizations older than this are deleted.</summary>
     public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>Tokens deleted per statement while pruning; small batches keep each write lock short.</summary>
+    [Range(50, 10_000)]
+    public int PruneBatchSize { get; set; } = 500;
+
+    /// <summary>The pause after each pruning batch, so requests waiting to write go first.</summary>
+    public TimeSpan PruneBatchPause { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Signing keys (PEM or PFX files), newest first: the first signs, all are published.</summary>
     public List<KeyFileOptions> SigningKeys { get; set; } = [];
 

@@ -17,6 +17,14 @@ public sealed class StartupTasks(
 {
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging (kept in the database file once set): readers no longer block the one writer, and a
+            // commit syncs the log once instead of the rollback journal and the database (measured here: 9 ms instead
+            // of 27 ms per commit, and every token request commits). Same durability (synchronous stays FULL).
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", cancellationToken);
+        }
+
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
         {

@@ -130,6 +130,51 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrate_OnSqlite_SwitchesTheDatabaseToWriteAheadLogging()
+    {
+        _ = server.BaseAddress;
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+
+        // With the default rollback journal every token request's commit waited for readers and synced twice.
+        Assert.Equal("wal", await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task TokenPruner_ManyBatches_DeletesEveryExpiredRevokedOrRedeemedTokenAndNoLiveOne()
+    {
+        server.WithSetting("Iess:Connect:PruneBatchSize", "50").WithSetting("Iess:Connect:PruneBatchPause", "00:00:00");
+        var now = DateTime.UtcNow;
+        OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken Token(string subject, string status, int createdDaysAgo, int expiresInDays) =>
+            new() { Id = Guid.NewGuid().ToString(), Subject = subject, Type = TokenTypeHints.RefreshToken, Status = status,
+                    CreationDate = now.AddDays(-createdDaysAgo), ExpirationDate = now.AddDays(expiresInDays) };
+        await using (var scope = server.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IessDbContext>();
+            // 430 prunable tokens (nine batches of 50) mixed in key order with live ones that must stay.
+            db.AddRange(Enumerable.Range(0, 400).Select(_ => Token("expired", Statuses.Valid, 20, -6)));
+            db.AddRange(Enumerable.Range(0, 20).Select(_ => Token("revoked", Statuses.Revoked, 3, 10)));
+            db.AddRange(Enumerable.Range(0, 10).Select(_ => Token("redeemed", Statuses.Redeemed, 3, 10)));
+            db.AddRange(Enumerable.Range(0, 60).Select(_ => Token("live", Statuses.Valid, 2, 12)));
+            db.AddRange(Enumerable.Range(0, 5).Select(_ => Token("recently-revoked", Statuses.Revoked, 0, 12)));
+            await db.SaveChangesAsync();
+        }
+
+        var (pruned, _) = await server.Services.GetRequiredService<TokenPruner>().PruneAsync(CancellationToken.None);
+
+        Assert.Equal(430, pruned);
+        await using (var scope = server.CreateScope())
+        {
+            var left = await scope.ServiceProvider.GetRequiredService<IessDbContext>()
+                .Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().AsNoTracking()
+                .Where(t => t.Subject != null && t.Subject != "s2").GroupBy(t => t.Subject!).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+            Assert.Equal([("live", 60), ("recently-revoked", 5)], left.Select(g => (g.Key, g.Count)).Order().ToArray());
+        }
+    }
+
+    [Fact]
     public async Task SignIns_AreCountedInTheIessMeter()
     {
         var outcomes = new List<string>();
