@@ -9,8 +9,10 @@ namespace Iess.Identity.Profile;
 
 /// <summary>Base of the profile pages: a signed-in, not locked-out account; messages in Spanish.</summary>
 [Authorize]
-public abstract class ProfilePageModel(UserManager<IessUser> users, IStringLocalizer<SharedResource> text) : PageModel
+public abstract class ProfilePageModel(UserManager<IessUser> users, IStringLocalizer<SharedResource> text) : PageModel, Hosting.IRefusingPage
 {
+    bool Hosting.IRefusingPage.Refused => Error is not null;
+
     protected UserManager<IessUser> Users => users;
 
     protected IStringLocalizer<SharedResource> Text => text;
