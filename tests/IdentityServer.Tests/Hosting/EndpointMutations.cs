@@ -39,7 +39,11 @@ public static class EndpointMutations
     private const string Json = "application/json";
     private const string Af = MalformedRequests.AntiforgeryPlaceholder;
 
-    /// <summary>Values a field should never accept, as they go in a urlencoded body or query (already escaped, or raw bytes).</summary>
+    /// <summary>
+    /// Values a field should never accept, as they go in a urlencoded body or query (already escaped, or raw bytes).
+    /// The last ones are well-formed text that is merely unusual: a signed-in page that re-checks the password or an
+    /// authenticator code counts a wrong one toward lockout by design, so signed-in requests get only the malformed ones.
+    /// </summary>
     private static readonly (string Name, byte[] Value)[] BadValues =
     [
         ("empty", []),
@@ -57,6 +61,13 @@ public static class EndpointMutations
         ("broken percent escape", A("%ZZ%")),
         ("number overflow", A("99999999999999999999999999999")),
         ("negative", A("-1")),
+    ];
+
+    /// <summary>Values the application receives as ordinary text: broken percent escapes stay literal ("%FF%FE").</summary>
+    private static readonly HashSet<string> WellFormedText =
+    [
+        "markup", "bidi override and zero-width", "broken percent escape", "number overflow", "negative", "twice",
+        "percent-encoded 0xFF 0xFE", "UTF-8 encoded surrogate", "overlong UTF-8",
     ];
 
     private static readonly string[] WrongMethodsForPages = ["PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"];
@@ -225,7 +236,7 @@ public static class EndpointMutations
             foreach (var request in FormMutations(what, "POST", target, form.Fields, expect))
             {
                 yield return request with { Antiforgery = Antiforgery.Valid };
-                if (signedIn)
+                if (signedIn && !WellFormedText.Any(w => request.Name.EndsWith(" " + w, StringComparison.Ordinal)))
                 {
                     yield return request with { Name = request.Name + " (signed in)", Antiforgery = Antiforgery.Valid, SignedIn = true };
                 }
@@ -561,8 +572,11 @@ public static class EndpointMutations
     private static IEnumerable<(string Name, string Value)> FlowValues(string cookie) =>
         cookie == FlowStore.Cookie(FlowKind.AffiliateRecovery).Name ? FlowCookieJunk : FlowCookieJunk.Append(("a real flow of another kind", Placeholders.Flow));
 
-    /// <summary>The enrolment page makes a fresh authenticator key on each visit by design, so signed-in GETs would change the account.</summary>
-    private static bool GetWritesByDesign(DiscoveredEndpoint page) => page.Template.Equals("/Profile/Totp", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// The enrolment page makes a fresh authenticator key on each visit by design (and so a new security stamp, which
+    /// ends the session a minute later): signed-in GETs of it would change the account.
+    /// </summary>
+    public static bool GetWritesByDesign(DiscoveredEndpoint page) => page.Template.Equals("/Profile/Totp", StringComparison.OrdinalIgnoreCase);
 
     private static byte[] FormBody(IEnumerable<(string Name, byte[] Value)> fields, bool antiforgery = true)
     {
