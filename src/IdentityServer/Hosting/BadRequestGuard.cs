@@ -21,7 +21,7 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
         if (HasForeignFormCharset(context.Request))
         {
             logger.LogInformation("Rejected a form in charset {Charset} to {Path}", context.Request.ContentType, context.Request.Path);
-            await RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType);
+            await WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, text, "ErrorBadRequest", "invalid_request", "The request is malformed.");
             return;
         }
 
@@ -32,17 +32,26 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
         catch (Exception exception) when (IsBadInput(context, exception, out var status) && !context.Response.HasStarted)
         {
             logger.LogInformation("Rejected a malformed request to {Path}: {Error}", context.Request.Path, exception.GetType().Name);
-            context.Response.Clear();
-            await RefuseAsync(context, status);
+            await WriteAsync(context, status, text, "ErrorBadRequest", "invalid_request", "The request is malformed.");
         }
     }
 
-    private async Task RefuseAsync(HttpContext context, int status)
+    /// <summary>
+    /// Answers a failed request on the spot: an OAuth error (JSON) on the protocol endpoints apps call, otherwise a
+    /// stand-alone page (no layout, no further request processing) in the request's culture.
+    /// </summary>
+    internal static async Task WriteAsync(HttpContext context, int status, IStringLocalizer text, string messageKey, string oauthError, string oauthDescription, TimeSpan? retryAfter = null)
     {
+        context.Response.Clear();
         context.Response.StatusCode = status;
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (AdminApi.AdminApiExtensions.IsAdminApi(context))
         {
-            await TypedResults.Problem(statusCode: status, title: "Datos no válidos / Invalid input", type: "https://iess.gob.ec/problems/invalid-input").ExecuteAsync(context);
+            await TypedResults.Problem(statusCode: status, title: text[messageKey], type: "https://iess.gob.ec/problems/invalid-input").ExecuteAsync(context);
             return;
         }
 
@@ -50,16 +59,20 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
         {
             context.Response.ContentType = "application/json;charset=UTF-8";
             context.Response.Headers.CacheControl = "no-store";
-            await context.Response.WriteAsync("""{"error":"invalid_request","error_description":"The request is malformed."}""");
+            await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["error"] = oauthError,
+                ["error_description"] = oauthDescription,
+            }));
             return;
         }
 
         context.Response.ContentType = "text/html; charset=utf-8";
-        await context.Response.WriteAsync(Page());
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(Page(text, messageKey));
     }
 
-    /// <summary>A stand-alone page (no layout, no further request processing) in the request's culture.</summary>
-    private string Page()
+    private static string Page(IStringLocalizer text, string messageKey)
     {
         var lang = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "en" : "es-EC";
         var html = HtmlEncoder.Default;
@@ -69,7 +82,7 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
             .Append("<title>").Append(html.Encode(text["ErrorTitle"])).Append(" · IESS</title>\n")
             .Append("<link rel=\"stylesheet\" href=\"/css/site.css\" />\n</head>\n<body>\n<main id=\"main\" class=\"card\">\n")
             .Append("<h1>").Append(html.Encode(text["ErrorTitle"])).Append("</h1>\n")
-            .Append("<p id=\"error-message\">").Append(html.Encode(text["ErrorBadRequest"])).Append("</p>\n")
+            .Append("<p id=\"error-message\">").Append(html.Encode(text[messageKey])).Append("</p>\n")
             .Append("<p><a href=\"/\">").Append(html.Encode(text["BackHome"])).Append("</a></p>\n")
             .Append("</main>\n</body>\n</html>\n")
             .ToString();

@@ -4,6 +4,7 @@ using Iess.Identity.Data;
 using Iess.Identity.Messaging;
 using Iess.Identity.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Iess.Identity.Login;
 
@@ -32,6 +33,21 @@ public sealed class SignInGate(
         LockedOut,
         OfficerWithoutSecondFactor,
     }
+
+    /// <summary>Where a completed sign-in goes: first to choose a security profile when an officer reset it, then back to the request.</summary>
+    public static string AfterSignIn(IessUser user, IUrlHelper url, string? returnUrl)
+    {
+        var target = SafeReturnUrl(url, returnUrl);
+        return user.MustChooseSecurityProfile && user.AccountType != AccountType.Officer
+            ? ChooseSecurityProfilePath + QueryString.Create("ReturnUrl", target)
+            : target;
+    }
+
+    public const string ChooseSecurityProfilePath = "/Login/SecurityProfile";
+
+    /// <summary>The return URL when it stays on this server, else the home page.</summary>
+    public static string SafeReturnUrl(IUrlHelper url, string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && url.IsLocalUrl(returnUrl) ? returnUrl : "/";
 
     public async Task<(Outcome Outcome, IessUser? User)> PasswordAsync(string identifier, string? branch, string password, bool officer, HttpContext http)
     {

@@ -181,15 +181,18 @@ public sealed class FlowStore(
     /// <summary>
     /// How every recovery ends: the new password (policy and history apply), lockout cleared, every token and
     /// authorization of the account revoked (the security stamp change ends its sessions), a notice emailed, the flow
-    /// completed and forgotten by this browser.
+    /// completed and forgotten by this browser. All of it is one transaction: a node that dies half-way leaves the
+    /// account and the flow exactly as they were.
     /// </summary>
     public async Task<IdentityResult> CompleteWithNewPasswordAsync(AccountFlow flow, string password, HttpContext http)
     {
         var user = await users.FindByIdAsync(flow.UserId!) ?? throw new InvalidOperationException("The flow's account is gone.");
         var token = await users.GeneratePasswordResetTokenAsync(user);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var result = await users.ResetPasswordAsync(user, token, password);
         if (!result.Succeeded)
         {
+            await transaction.RollbackAsync();
             return result;
         }
 
@@ -204,7 +207,16 @@ public sealed class FlowStore(
 
         flow.State = FlowState.Completed;
         flow.CompletedAt = time.GetUtcNow();
-        await AdvanceAsync(flow, "reset", http);
+        var saved = await SaveAsync(flow);
+        if (saved != StepOutcome.Advanced)
+        {
+            await transaction.RollbackAsync();
+            await RecordAsync(flow, "reset", saved, http);
+            return IdentityResult.Failed(new IdentityError { Code = "Conflict", Description = "ErrorUnexpected" });
+        }
+
+        await transaction.CommitAsync();
+        await RecordAsync(flow, "reset", saved, http);
         Forget(http, flow.Kind);
         return result;
     }
