@@ -111,7 +111,8 @@ public static class EndpointCatalog
 
         foreach (var endpoint in services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
         {
-            var template = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            // "/api/admin/accounts/" and "/api/admin/accounts" are one path to a client.
+            var template = "/" + (endpoint.RoutePattern.RawText ?? "").Trim('/');
             var routeValues = endpoint.RoutePattern.Parameters.ToDictionary(p => p.Name, HarmlessValue);
             if (OpenIddictEndpoints.Any(e => e.Template.Equals(template, StringComparison.OrdinalIgnoreCase)))
             {

@@ -179,6 +179,10 @@ public static class EndpointMutations
         ("two Authorization headers", ["Bearer " + Placeholders.Administrator, "Bearer garbage"]),
     ];
 
+    /// <summary>
+    /// The mutations of every endpoint; a request two endpoints arrive at (a junk segment after <c>/accounts</c> is also
+    /// a junk id for <c>/accounts/{id}</c>) is sent once.
+    /// </summary>
     public static IEnumerable<MalformedRequest> For(IReadOnlyList<DiscoveredEndpoint> endpoints) =>
         endpoints.SelectMany(e => e.Kind switch
         {
@@ -186,7 +190,7 @@ public static class EndpointMutations
             EndpointKind.AdminApi => Admin(e),
             EndpointKind.Protocol => Protocol(e),
             _ => Api(e),
-        });
+        }).DistinctBy(r => r.Fingerprint);
 
     private static IEnumerable<MalformedRequest> Page(DiscoveredEndpoint page)
     {
@@ -408,13 +412,25 @@ public static class EndpointMutations
 
     /// <summary>
     /// A request whose target Kestrel refuses itself: a NUL in the path (400), or a request line over its 8 KB limit
-    /// (414); otherwise the expectation stays. Dot segments are removed by Kestrel, so the target is another path and
-    /// gets the Spanish 404 page.
+    /// (414); otherwise the expectation stays. Dot segments are removed by Kestrel, so the target is another path: a
+    /// 404 as problem details if it is still under the admin API, else the Spanish page.
     /// </summary>
-    private static MalformedRequest Targeted(MalformedRequest request) =>
-        request.Target.Contains("%00", StringComparison.Ordinal) || request.Target.Length > 8000 ? request with { Expect = Refusal.Transport }
-        : request.Target.Contains("%2e%2e/", StringComparison.Ordinal) ? request with { Expect = Refusal.SpanishPage, Ignorable = false }
-        : request;
+    private static MalformedRequest Targeted(MalformedRequest request)
+    {
+        if (request.Target.Contains("%00", StringComparison.Ordinal) || request.Target.Length > 8000)
+        {
+            return request with { Expect = Refusal.Transport };
+        }
+
+        if (!request.Target.Contains("%2e%2e/", StringComparison.Ordinal))
+        {
+            return request;
+        }
+
+        var landing = new Uri(new Uri("http://host"), request.Target.Replace("%2e", ".", StringComparison.Ordinal)).AbsolutePath;
+        var admin = landing.StartsWith(Iess.Identity.AdminApi.AdminApiExtensions.Prefix + "/", StringComparison.OrdinalIgnoreCase);
+        return request with { Expect = admin ? Refusal.ProblemDetails : Refusal.SpanishPage, Ignorable = false };
+    }
 
     /// <summary>Wrong methods, and junk in the query, path, headers and cookies, for any endpoint.</summary>
     private static IEnumerable<MalformedRequest> Common(DiscoveredEndpoint endpoint, string where, Refusal expect, bool signedIn)
