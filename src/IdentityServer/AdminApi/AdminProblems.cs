@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Iess.Identity.AdminApi;
@@ -8,6 +9,13 @@ namespace Iess.Identity.AdminApi;
 /// </summary>
 public static class AdminProblems
 {
+    /// <summary>
+    /// The body of an error response that has none (401, 403, 404, 405, 415…): problem details whatever the request's
+    /// <c>Accept</c> says, because the console reads nothing else.
+    /// </summary>
+    public static Task ForStatusCode(StatusCodeContext context) =>
+        TypedResults.Problem(statusCode: context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext);
+
     /// <summary>400 with the field errors (field name → messages); nothing was changed.</summary>
     public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(errors)

@@ -75,7 +75,12 @@ public static class ConnectServiceCollectionExtensions
                 // Bearer calls (the admin API) check the token's and authorization's entries, so a revoked token stops at once.
                 validation.EnableTokenEntryValidation();
                 validation.EnableAuthorizationEntryValidation();
-                validation.UseAspNetCore();
+                // Bearer tokens only in the Authorization header: never in URLs (logs, history) nor in form bodies.
+                validation.UseAspNetCore().Configure(o =>
+                {
+                    o.DisableAccessTokenExtractionFromQueryString = true;
+                    o.DisableAccessTokenExtractionFromBodyForm = true;
+                });
             });
 
         services.AddScoped<IessClaims>();

@@ -28,8 +28,13 @@ public sealed class IndexModel(IStringLocalizer<SharedResource> text) : PageMode
 
     public void OnPatch(int? code) => Describe(code);
 
+    // Without it a refused OPTIONS request (404, 405) would end as an empty 200.
+    public void OnOptions(int? code) => Describe(code);
+
     private void Describe(int? code)
     {
+        // Opened directly without an error code (or with one that is no error): there is no such page.
+        code = code is >= 400 and < 600 ? code : StatusCodes.Status404NotFound;
         var response = HttpContext.GetOpenIddictServerResponse();
         ProtocolError = response?.Error;
         Message = code switch
@@ -42,9 +47,6 @@ public sealed class IndexModel(IStringLocalizer<SharedResource> text) : PageMode
             503 => text["ErrorUnavailable"],
             _ => text["ErrorUnexpected"],
         };
-        if (code is >= 400 and < 600)
-        {
-            Response.StatusCode = code.Value;
-        }
+        Response.StatusCode = code.Value;
     }
 }

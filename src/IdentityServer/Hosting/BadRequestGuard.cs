@@ -7,7 +7,7 @@ namespace Iess.Identity.Hosting;
 /// <summary>
 /// Turns malformed requests that surface as exceptions (bad form bodies, invalid encodings, oversize input, broken
 /// chunking) into a 4xx instead of a 500; nothing has been written when these are thrown. Protocol endpoints that
-/// answer apps get an OAuth error (JSON), everything else the Spanish error page. It sits inside the exception
+/// answer apps get an OAuth error (JSON), the admin API problem details, everything else the Spanish error page. It sits inside the exception
 /// handler so it sees these exceptions first, and writes its own answer because re-executing the request would
 /// read the same broken body again.
 /// </summary>
@@ -17,11 +17,19 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // A form in another charset (UTF-16…) decodes into text nobody sent; OpenIddict then echoes it into headers.
+        if (HasForeignFormCharset(context.Request))
+        {
+            logger.LogInformation("Rejected a form in charset {Charset} to {Path}", context.Request.ContentType, context.Request.Path);
+            await WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, text, "ErrorBadRequest", "invalid_request", "The request is malformed.");
+            return;
+        }
+
         try
         {
             await next(context);
         }
-        catch (Exception exception) when (IsBadInput(exception, out var status) && !context.Response.HasStarted)
+        catch (Exception exception) when (IsBadInput(context, exception, out var status) && !context.Response.HasStarted)
         {
             logger.LogInformation("Rejected a malformed request to {Path}: {Error}", context.Request.Path, exception.GetType().Name);
             await WriteAsync(context, status, text, "ErrorBadRequest", "invalid_request", "The request is malformed.");
@@ -39,6 +47,12 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
         if (retryAfter is { } wait)
         {
             context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (AdminApi.AdminApiExtensions.IsAdminApi(context))
+        {
+            await TypedResults.Problem(statusCode: status, title: text[messageKey], type: "https://iess.gob.ec/problems/invalid-input").ExecuteAsync(context);
+            return;
         }
 
         if (JsonEndpoints.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
@@ -74,7 +88,14 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
             .ToString();
     }
 
-    private static bool IsBadInput(Exception exception, out int status)
+    private static bool HasForeignFormCharset(HttpRequest request) =>
+        request.HasFormContentType
+        && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && type.Charset.HasValue
+        && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+        && !type.Charset.Equals("us-ascii", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsBadInput(HttpContext context, Exception exception, out int status)
     {
         status = StatusCodes.Status400BadRequest;
         switch (exception)
@@ -84,8 +105,11 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
                 return true;
             case InvalidDataException or DecoderFallbackException:
                 return true;
+            case IOException when context.Request.HasFormContentType:
+                // A multipart body that ends before its closing boundary.
+                return true;
             default:
-                return exception.InnerException is { } inner && IsBadInput(inner, out status);
+                return exception.InnerException is { } inner && IsBadInput(context, inner, out status);
         }
     }
 }

@@ -84,7 +84,12 @@ public static class IessHostingExtensions
         });
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+            // Empty lists of known proxies and networks would trust X-Forwarded-* from anyone (a spoofed host in the
+            // issuer and redirects, a spoofed client address for the per-address limits): without a configured
+            // proxy the headers are not read at all.
+            o.ForwardedHeaders = hosting.TrustedProxies.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             foreach (var proxy in hosting.TrustedProxies)
@@ -124,7 +129,7 @@ public static class IessHostingExtensions
         app.UseSecurityHeaders(SecurityHeaders.Policy(app.Environment, CaptchaOptions.WidgetOrigin(captcha.Provider)));
         app.UseExceptionHandler("/Error/500");
         // People get the Spanish error page; the admin API answers problem details (RFC 9457) instead.
-        app.UseWhen(AdminApiExtensions.IsAdminApi, api => api.UseStatusCodePages());
+        app.UseWhen(AdminApiExtensions.IsAdminApi, api => api.UseStatusCodePages(AdminProblems.ForStatusCode));
         app.UseWhen(http => !AdminApiExtensions.IsAdminApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseRequestLocalization();
         app.UseMiddleware<BadRequestGuard>();

@@ -8,7 +8,8 @@ namespace Iess.Identity.Hosting;
 /// <summary>
 /// Makes page answers say what happened: a method or <c>?handler=</c> the page has no handler for is a 405 (Razor
 /// Pages would otherwise render the page as if it were a GET), and a form shown again because its input was invalid
-/// is a 400, with the page and its Spanish messages as the body.
+/// (or, on an <see cref="IRefusingPage"/>, because the post was refused) is a 400, with the page and its Spanish
+/// messages as the body.
 /// </summary>
 internal sealed class PageRequestFilter : IAsyncPageFilter
 {
@@ -26,9 +27,16 @@ internal sealed class PageRequestFilter : IAsyncPageFilter
         }
 
         var executed = await next();
-        if (executed.Result is PageResult && !executed.ModelState.IsValid)
+        var refusedPost = !HttpMethods.IsGet(request.Method) && context.HandlerInstance is IRefusingPage { Refused: true };
+        if (executed.Result is PageResult && (!executed.ModelState.IsValid || refusedPost))
         {
             context.HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
         }
     }
+}
+
+/// <summary>A page that says when a post was refused (its form is shown again with the reason): the answer is then a 400.</summary>
+public interface IRefusingPage
+{
+    bool Refused { get; }
 }

@@ -32,7 +32,13 @@ public sealed class SecurityModel(UserManager<IessUser> users, IStringLocalizer<
             return stop;
         }
 
-        if (string.IsNullOrEmpty(Current) || !await Users.CheckPasswordAsync(Account, Current))
+        if (!CouldBePassword(Current))
+        {
+            Error = Text["CurrentPasswordWrong"];
+            return Page();
+        }
+
+        if (!await Users.CheckPasswordAsync(Account, Current!))
         {
             await Users.AccessFailedAsync(Account);
             Error = Text["CurrentPasswordWrong"];

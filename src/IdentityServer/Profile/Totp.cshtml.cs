@@ -45,7 +45,9 @@ public sealed class TotpModel(UserManager<IessUser> users, IStringLocalizer<Shar
             return stop;
         }
 
-        if (Account.TwoFactorEnabled)
+        // Enabled already, or a post without the enrolment page ever shown (no key to check against): the page
+        // itself shows what to do; a refused post never makes a key.
+        if (Account.TwoFactorEnabled || string.IsNullOrEmpty(await Users.GetAuthenticatorKeyAsync(Account)))
         {
             return RedirectToPage();
         }
@@ -78,7 +80,13 @@ public sealed class TotpModel(UserManager<IessUser> users, IStringLocalizer<Shar
             return Page();
         }
 
-        if (string.IsNullOrWhiteSpace(Code) || !await Users.VerifyTwoFactorTokenAsync(Account, Users.Options.Tokens.AuthenticatorTokenProvider, Code))
+        if (!CouldBeAuthenticatorCode(Code))
+        {
+            Error = Text["CodeInvalid"];
+            return Page();
+        }
+
+        if (!await Users.VerifyTwoFactorTokenAsync(Account, Users.Options.Tokens.AuthenticatorTokenProvider, Code!.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal)))
         {
             await Users.AccessFailedAsync(Account);
             Error = Text["CodeInvalid"];

@@ -15,6 +15,15 @@ public enum Refusal
     /// <summary>A 4xx with either of the above (discovery documents are JSON, but a wrong method may land on the error page).</summary>
     OAuthErrorOrSpanishPage,
 
+    /// <summary>
+    /// The Spanish page with a 4xx, or a redirect to a page of this server: a flow page without a valid flow cookie sends
+    /// the browser back to the flow's first page, a profile page sends an anonymous browser to sign in.
+    /// </summary>
+    SpanishPageOrLocalRedirect,
+
+    /// <summary>A 4xx with RFC 9457 problem details (<c>application/problem+json</c> whose <c>status</c> is the status code): the admin API.</summary>
+    ProblemDetails,
+
     /// <summary>A 4xx from Kestrel itself, before the application runs (malformed request line or headers): no body is required.</summary>
     Transport,
 
@@ -53,16 +62,25 @@ public sealed record MalformedRequest(string Name, string Method, string Target,
     /// <summary>Send with the signed-in affiliate's session cookie.</summary>
     public bool SignedIn { get; init; }
 
+    /// <summary>More cookies (<c>name=value; …</c>), sent after the antiforgery and session cookies.</summary>
+    public string? Cookies { get; init; }
+
+    /// <summary>
+    /// Junk the endpoint may rightly ignore (an unknown query parameter on a page, a strange header on a GET): a 2xx or
+    /// a local 3xx is then fine too. Any 4xx must still have the endpoint's error format, and nothing may change.
+    /// </summary>
+    public bool Ignorable { get; init; }
+
     /// <summary>The whole request as bytes, for what HttpClient refuses to send; {host} is replaced by host:port.</summary>
     public byte[]? Raw { get; init; }
 
     /// <summary>What makes two requests different on the wire; the suite checks that no two are the same.</summary>
     public string Fingerprint => Raw is not null
         ? "RAW " + Convert.ToHexString(Raw)
-        : string.Join('\n', Method, Target, ContentType, Antiforgery, SignedIn, string.Join('|', Headers), Body is null ? "-" : Convert.ToHexString(Body));
+        : string.Join('\n', Method, Target, ContentType, Antiforgery, SignedIn, Cookies, string.Join('|', Headers), Body is null ? "-" : Convert.ToHexString(Body));
 
     public override string ToString() =>
-        $"{Method} {Shorten(Target)} [{Name}]" + (Body is { Length: > 0 } body ? $" body: {Shorten(Printable(body))}" : "");
+        $"{Method} {Shorten(Target)} [{Name}]" + (Cookies is null ? "" : $" cookies: {Shorten(Cookies)}") + (Body is { Length: > 0 } body ? $" body: {Shorten(Printable(body))}" : "");
 
     private static string Shorten(string text) => text.Length <= 240 ? text : $"{text[..160]}…{text[^60..]} ({text.Length} chars)";
 
@@ -90,7 +108,15 @@ public static class MalformedRequests
         "/\t/evil.example", " //evil.example", "/\r\nLocation: https://evil.example", "javascript:alert(1)", "https:\\\\evil.example",
     ];
 
-    public static IReadOnlyList<MalformedRequest> All() =>
+    /// <summary>The hand-written requests below, then the ones generated for every endpoint the server has.</summary>
+    public static IReadOnlyList<MalformedRequest> All(IReadOnlyList<DiscoveredEndpoint> endpoints)
+    {
+        var handWritten = HandWritten();
+        var written = handWritten.Select(r => r.Fingerprint).ToHashSet(StringComparer.Ordinal);
+        return [.. handWritten, .. EndpointMutations.For(endpoints).Where(r => !written.Contains(r.Fingerprint))];
+    }
+
+    public static IReadOnlyList<MalformedRequest> HandWritten() =>
     [
         .. Token(), .. Par(), .. Introspect(), .. Revoke(), .. UserInfo(), .. Authorize(), .. EndSession(), .. WellKnown(),
         .. Login(), .. Mfa(), .. Logout(), .. Consent(), .. Language(), .. Transport(),
