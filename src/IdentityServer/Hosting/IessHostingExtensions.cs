@@ -45,9 +45,10 @@ public static class IessHostingExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddIessData(configuration, environment);
+        services.AddIessRateCounters(configuration);
         services.AddIessAccounts(configuration, environment);
         services.AddIessConnect(configuration, environment);
-        services.AddIessLogin();
+        services.AddIessLogin(configuration);
         services.AddIessMessaging(configuration, environment);
         services.AddIessCaptcha(configuration);
         services.AddIessRecovery(configuration);

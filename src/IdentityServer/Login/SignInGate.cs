@@ -4,6 +4,7 @@ using Iess.Identity.Data;
 using Iess.Identity.Messaging;
 using Iess.Identity.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Iess.Identity.Login;
 
@@ -19,8 +20,12 @@ public sealed class SignInGate(
     AuditLog audit,
     IessMetrics metrics,
     MessageOutbox outbox,
-    IessDbContext db)
+    IessDbContext db,
+    IRateCounterStore counters,
+    IOptions<LoginOptions> options)
 {
+    private const string AddressFailures = "signin-failures-address";
+
     private static string? decoyHash;
 
     /// <summary>The result of a password check, as the page needs it.</summary>
@@ -31,9 +36,35 @@ public sealed class SignInGate(
         Failed,
         LockedOut,
         OfficerWithoutSecondFactor,
+
+        /// <summary>Too many failures from this client address: refused before any account is looked up.</summary>
+        Throttled,
     }
 
     public async Task<(Outcome Outcome, IessUser? User)> PasswordAsync(string identifier, string? branch, string password, bool officer, HttpContext http)
+    {
+        // Credential stuffing: past the limit the address gets the same answer for every identifier, without a lookup or a hash.
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        if (address is not null && await counters.ReadAsync(AddressFailures, address, O.AddressFailureWindow) >= O.MaxFailuresPerAddress)
+        {
+            await audit.WriteAsync("signin.throttled", "limited", null, null, http, "too many failed sign-ins from this address");
+            metrics.SignIn("throttled");
+            return (Outcome.Throttled, null);
+        }
+
+        var (outcome, user) = await CheckPasswordAsync(identifier, branch, password, officer, http);
+        if (address is not null && (outcome is Outcome.Failed or Outcome.LockedOut)
+            && await counters.IncrementAsync(AddressFailures, address, O.AddressFailureWindow) == O.MaxFailuresPerAddress)
+        {
+            await audit.WriteAsync("signin.address_throttled", "success", null, "system", http, $"{O.MaxFailuresPerAddress} failed sign-ins");
+        }
+
+        return (outcome, user);
+    }
+
+    private LoginOptions O => options.Value;
+
+    private async Task<(Outcome Outcome, IessUser? User)> CheckPasswordAsync(string identifier, string? branch, string password, bool officer, HttpContext http)
     {
         var user = await directory.FindForSignInAsync(identifier, branch, officer);
         if (user is null || string.IsNullOrEmpty(user.PasswordHash))

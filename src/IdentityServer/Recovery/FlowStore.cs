@@ -26,6 +26,7 @@ public sealed class FlowStore(
     AuditLog audit,
     IessMetrics metrics,
     MessageOutbox outbox,
+    IRateCounterStore counters,
     IOpenIddictTokenManager tokens,
     IOpenIddictAuthorizationManager authorizations,
     TimeProvider time)
@@ -46,19 +47,27 @@ public sealed class FlowStore(
     public async Task<string> IdentifierHashAsync(FlowKind kind, string identifier) =>
         Hmac(await secrets.GetAsync("recovery-identifiers"), kind + ":" + identifier);
 
-    /// <summary>Whether a new flow may start for this identifier and address: null when it may.</summary>
+    /// <summary>
+    /// Whether a new flow may start for this identifier and address: null when it may (and then it counts against both
+    /// limits). The shared counters are incremented atomically, so parallel requests on any node cannot overrun them.
+    /// </summary>
     public async Task<StartOutcome?> RefuseStartAsync(string identifierHash, HttpContext http)
     {
         var now = time.GetUtcNow();
-        var ip = http.Connection.RemoteIpAddress?.ToString();
         if (await db.AccountFlows.AnyAsync(f => f.IdentifierHash == identifierHash && f.State == FlowState.Locked && f.CreatedAt > now.AddDays(-1)))
         {
             return StartOutcome.Locked;
         }
 
-        var perIdentifier = await db.AccountFlows.CountAsync(f => f.IdentifierHash == identifierHash && f.CreatedAt > now.AddDays(-1));
-        var perIp = ip is null ? 0 : await db.AccountFlows.CountAsync(f => f.IpAddress == ip && f.CreatedAt > now.AddHours(-1));
-        return perIdentifier >= O.MaxFlowsPerIdentifierPerDay || perIp >= O.MaxFlowsPerIpPerHour ? StartOutcome.Limited : null;
+        if (await counters.IncrementAsync("flows-identifier", identifierHash, TimeSpan.FromDays(1)) > O.MaxFlowsPerIdentifierPerDay)
+        {
+            return StartOutcome.Limited;
+        }
+
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        return ip is not null && await counters.IncrementAsync("flows-address", ip, TimeSpan.FromHours(1)) > O.MaxFlowsPerIpPerHour
+            ? StartOutcome.Limited
+            : null;
     }
 
     /// <summary>Whether a code may be sent now (sends per flow, resend delay, daily SMS per number): null when it may.</summary>
@@ -74,7 +83,7 @@ public sealed class FlowStore(
             return SendOutcome.TooSoon;
         }
 
-        if (channel == PossessionChannel.Sms && await outbox.SmsToNumberTodayAsync(destination) >= O.MaxSmsPerPhonePerDay)
+        if (channel == PossessionChannel.Sms && !await outbox.TakeSmsAllowanceAsync(destination, O.MaxSmsPerPhonePerDay))
         {
             await audit.WriteAsync(Prefix(flow) + "sms", "limited", flow.UserId, flow.UserId, http, "daily cap per phone");
             return SendOutcome.PhoneCapReached;
