@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Iess.Identity.Tests.RateLimits;
+namespace Iess.Identity.Tests.Hosting;
 
 /// <summary>
 /// The shared counters on each backend the server can use (SQLite, PostgreSQL, Redis): parallel increments from many
