@@ -57,6 +57,8 @@ public static class IessHostingExtensions
         services.AddIessAdminApi();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();
+        services.Configure<MaintenanceOptions>(configuration.GetSection(MaintenanceOptions.Section));
+        services.AddSingleton<MaintenanceSchedule>();
         services.AddScoped<StartupTasks>();
 
         services.AddDataProtection().SetApplicationName("IessIdentity").PersistKeysToDbContext<IessDbContext>();
@@ -128,6 +130,7 @@ public static class IessHostingExtensions
         app.UseWhen(AdminApiExtensions.IsAdminApi, api => api.UseStatusCodePages());
         app.UseWhen(http => !AdminApiExtensions.IsAdminApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseRequestLocalization();
+        app.UseMiddleware<MaintenanceGate>();
         app.UseMiddleware<BadRequestGuard>();
         app.UseStaticFiles();
         app.UseRouting();
