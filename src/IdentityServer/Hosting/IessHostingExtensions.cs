@@ -12,6 +12,7 @@ using Iess.Identity.Messaging;
 using Iess.Identity.Profile;
 using Iess.Identity.Recovery;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -42,6 +43,15 @@ public static class IessHostingExtensions
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole();
         }
+
+        // Request URLs can carry one-time secrets (an email link's token), and the host's own request lines print the
+        // whole URL at Information: they are replaced by HTTP logging of method, path, status and duration only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
 
         services.AddSingleton(TimeProvider.System);
         services.AddIessData(configuration, environment);
@@ -118,6 +128,7 @@ public static class IessHostingExtensions
     public static WebApplication UseIessIdentity(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseHttpLogging();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
