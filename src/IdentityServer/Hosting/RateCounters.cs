@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Iess.Identity.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -132,6 +133,23 @@ public sealed class RateCounterPruner(IServiceScopeFactory scopes, IOptions<Host
     }
 }
 
+/// <summary>Readiness includes Redis when the counters live there: sign-ins cannot be counted without it.</summary>
+public sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await redis.GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy();
+        }
+        catch (RedisException exception)
+        {
+            return HealthCheckResult.Unhealthy("Redis is unreachable.", exception);
+        }
+    }
+}
+
 /// <summary>Registers the counter store the configuration asks for.</summary>
 public static class RateCounterServiceCollectionExtensions
 {
@@ -143,6 +161,7 @@ public static class RateCounterServiceCollectionExtensions
         {
             services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
             services.AddSingleton<IRateCounterStore, RedisRateCounterStore>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
         else
         {

@@ -12,6 +12,7 @@ namespace Iess.Identity.Tests.Infrastructure;
 public sealed class TestRedisServer : IAsyncDisposable
 {
     private readonly Process process;
+    private int stopped;
 
     private TestRedisServer(Process process, int port)
     {
@@ -54,8 +55,14 @@ public sealed class TestRedisServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Stops the server (a test may stop it early to see the app without Redis); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref stopped, 1) == 1)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             process.Kill();

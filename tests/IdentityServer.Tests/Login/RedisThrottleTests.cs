@@ -41,6 +41,11 @@ public sealed class RedisThrottleTests : IAsyncLifetime
         await using var scope = server.CreateScope();
         Assert.IsType<RedisRateCounterStore>(scope.ServiceProvider.GetRequiredService<IRateCounterStore>());
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<IessDbContext>().RateCounters.CountAsync());
+
+        // Readiness reports Redis: with it gone, the node says it is not ready.
+        Assert.Equal(HttpStatusCode.OK, (await attacker.Http.GetAsync("/health/ready")).StatusCode);
+        await redis.DisposeAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await attacker.Http.GetAsync("/health/ready")).StatusCode);
     }
 
     public async Task InitializeAsync()
