@@ -20,6 +20,7 @@ public static class AdminApiExtensions
         services.AddProblemDetails();
         services.AddHttpContextAccessor();
         services.AddScoped<IAuthorizationHandler, OfficerRoleHandler>();
+        services.AddAdminAccounts();
         services.AddAuthorizationBuilder()
             .AddPolicy(HelpdeskPolicy, p => Officers(p, OfficerRoles.Helpdesk))
             .AddPolicy(SupervisorPolicy, p => Officers(p, OfficerRoles.Supervisor))
@@ -34,6 +35,7 @@ public static class AdminApiExtensions
     {
         var api = app.MapGroup(Prefix).RequireAuthorization(HelpdeskPolicy).DisableAntiforgery();
         api.MapGet("/me", (HttpContext http) => TypedResults.Ok(Officer.Of(http)));
+        api.MapAccountsEndpoints();
         return app;
     }
 

@@ -143,6 +143,7 @@ public static class IessHostingExtensions
         app.UseRequestLocalization();
         app.UseMiddleware<MaintenanceGate>();
         app.UseMiddleware<BadRequestGuard>();
+        app.UseMiddleware<DatabaseOutageGuard>();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -6,6 +6,6 @@ public static class LoginServiceCollectionExtensions
     public static IServiceCollection AddIessLogin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LoginOptions>().Bind(configuration.GetSection(LoginOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        return services.AddScoped<SignInGate>();
+        return services.AddScoped<SignInGate>().AddScoped<PhantomLockout>();
     }
 }

@@ -47,11 +47,17 @@ public sealed class FlowStore(
     public async Task<string> IdentifierHashAsync(FlowKind kind, string identifier) =>
         Hmac(await secrets.GetAsync("recovery-identifiers"), kind + ":" + identifier);
 
+    /// <summary>HMAC of what several identifiers share (an employer's RUC across its branches): limits that count the whole group.</summary>
+    public async Task<string> GroupHashAsync(FlowKind kind, string group) =>
+        Hmac(await secrets.GetAsync("recovery-identifiers"), kind + ":group:" + group);
+
     /// <summary>
-    /// Whether a new flow may start for this identifier and address: null when it may (and then it counts against both
-    /// limits). The shared counters are incremented atomically, so parallel requests on any node cannot overrun them.
+    /// Whether a new flow may start for this identifier (and its group, when it has one) and address: null when it may
+    /// (and then it counts against every limit). Flows of phantom identifiers count the same as genuine ones, so a
+    /// refusal says nothing about the account. The shared counters are incremented atomically, so parallel requests on
+    /// any node cannot overrun them.
     /// </summary>
-    public async Task<StartOutcome?> RefuseStartAsync(string identifierHash, HttpContext http)
+    public async Task<StartOutcome?> RefuseStartAsync(string identifierHash, HttpContext http, string? groupHash = null)
     {
         var now = time.GetUtcNow();
         if (await db.AccountFlows.AnyAsync(f => f.IdentifierHash == identifierHash && f.State == FlowState.Locked && f.CreatedAt > now.AddDays(-1)))
@@ -60,6 +66,11 @@ public sealed class FlowStore(
         }
 
         if (await counters.IncrementAsync("flows-identifier", identifierHash, TimeSpan.FromDays(1)) > O.MaxFlowsPerIdentifierPerDay)
+        {
+            return StartOutcome.Limited;
+        }
+
+        if (groupHash is not null && await counters.IncrementAsync("flows-group", groupHash, TimeSpan.FromDays(1)) > O.MaxFlowsPerGroupPerDay)
         {
             return StartOutcome.Limited;
         }
@@ -92,7 +103,7 @@ public sealed class FlowStore(
         return null;
     }
 
-    public async Task<AccountFlow> CreateAsync(FlowKind kind, string identifierHash, string? userId, HttpContext http)
+    public async Task<AccountFlow> CreateAsync(FlowKind kind, string identifierHash, string? userId, HttpContext http, string? groupHash = null)
     {
         var now = time.GetUtcNow();
         var flow = new AccountFlow
@@ -102,6 +113,7 @@ public sealed class FlowStore(
             State = FlowState.Identified,
             UserId = userId,
             IdentifierHash = identifierHash,
+            GroupHash = groupHash,
             IpAddress = http.Connection.RemoteIpAddress?.ToString(),
             CreatedAt = now,
             UpdatedAt = now,
@@ -190,15 +202,18 @@ public sealed class FlowStore(
     /// <summary>
     /// How every recovery ends: the new password (policy and history apply), lockout cleared, every token and
     /// authorization of the account revoked (the security stamp change ends its sessions), a notice emailed, the flow
-    /// completed and forgotten by this browser.
+    /// completed and forgotten by this browser. All of it is one transaction: a node that dies half-way leaves the
+    /// account and the flow exactly as they were.
     /// </summary>
     public async Task<IdentityResult> CompleteWithNewPasswordAsync(AccountFlow flow, string password, HttpContext http)
     {
         var user = await users.FindByIdAsync(flow.UserId!) ?? throw new InvalidOperationException("The flow's account is gone.");
         var token = await users.GeneratePasswordResetTokenAsync(user);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var result = await users.ResetPasswordAsync(user, token, password);
         if (!result.Succeeded)
         {
+            await transaction.RollbackAsync();
             return result;
         }
 
@@ -213,7 +228,16 @@ public sealed class FlowStore(
 
         flow.State = FlowState.Completed;
         flow.CompletedAt = time.GetUtcNow();
-        await AdvanceAsync(flow, "reset", http);
+        var saved = await SaveAsync(flow);
+        if (saved != StepOutcome.Advanced)
+        {
+            await transaction.RollbackAsync();
+            await RecordAsync(flow, "reset", saved, http);
+            return IdentityResult.Failed(new IdentityError { Code = "Conflict", Description = "ErrorUnexpected" });
+        }
+
+        await transaction.CommitAsync();
+        await RecordAsync(flow, "reset", saved, http);
         Forget(http, flow.Kind);
         return result;
     }
