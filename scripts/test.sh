@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine with the .NET SDK: installs what the tests need (Chromium, PostgreSQL,
-# nginx for the two-node topology tests, docker-compose for validating the compose file) from Debian packages when missing, starts a throw-away
+# redis-server for the Redis counter tests, nginx for the two-node topology tests, docker-compose for validating the
+# compose file) from Debian packages when missing, starts a throw-away
 # PostgreSQL on 127.0.0.1, runs every test project, and ends with one line: "N passed, M failed, K skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ need_packages=()
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_packages+=(postgresql)
 command -v docker-compose >/dev/null 2>&1 || need_packages+=(docker-compose)
+command -v redis-server >/dev/null 2>&1 || need_packages+=(redis-server)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need_packages+=(nginx)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "Installing ${need_packages[*]}"

@@ -293,7 +293,7 @@ public sealed class AdminAccounts(
             return ChangeOutcome.Invalid("channel", "La cuenta no tiene un correo o celular sin verificar / The account has no unverified email or phone");
         }
 
-        if (phone is not null && await outbox.SmsToNumberTodayAsync(phone) >= recovery.Value.MaxSmsPerPhonePerDay)
+        if (phone is not null && !await outbox.TakeSmsAllowanceAsync(phone, recovery.Value.MaxSmsPerPhonePerDay))
         {
             return ChangeOutcome.Invalid("phone", "Se alcanzó el límite diario de SMS a ese número / The daily SMS limit for that number was reached");
         }
@@ -310,7 +310,7 @@ public sealed class AdminAccounts(
     /// </summary>
     public async Task<ChangeOutcome> OfficialUpdateAsync(IessUser user, string? email, string? phone, Evidence evidence, string reason, Officer officer, HttpContext http)
     {
-        if (phone is not null && await outbox.SmsToNumberTodayAsync(phone) >= recovery.Value.MaxSmsPerPhonePerDay)
+        if (phone is not null && !await outbox.TakeSmsAllowanceAsync(phone, recovery.Value.MaxSmsPerPhonePerDay))
         {
             return ChangeOutcome.Invalid("phone", "Se alcanzó el límite diario de SMS a ese número / The daily SMS limit for that number was reached");
         }

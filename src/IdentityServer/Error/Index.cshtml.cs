@@ -11,11 +11,14 @@ namespace Iess.Identity.Error;
 /// request it could not send back to the app (an unregistered redirect_uri, an unknown client).
 /// </summary>
 [IgnoreAntiforgeryToken]
-public sealed class IndexModel(IStringLocalizer<SharedResource> text) : PageModel
+public sealed class IndexModel(IStringLocalizer<SharedResource> text, MaintenanceSchedule maintenance) : PageModel
 {
     public string Message { get; private set; } = "";
 
     public string? ProtocolError { get; private set; }
+
+    /// <summary>The operator's note about a maintenance window under way.</summary>
+    public string? OperatorMessage { get; private set; }
 
     public void OnGet(int? code) => Describe(code);
 
@@ -47,6 +50,12 @@ public sealed class IndexModel(IStringLocalizer<SharedResource> text) : PageMode
             503 => text["ErrorUnavailable"],
             _ => text["ErrorUnexpected"],
         };
+        if (code == 503 && maintenance.Current(out _, out var end) == MaintenanceSchedule.Phase.Underway)
+        {
+            Message = text["MaintenanceUnderway", MaintenanceSchedule.EcuadorTime(end, System.Globalization.CultureInfo.CurrentUICulture)];
+            OperatorMessage = maintenance.OperatorMessage;
+        }
+
         Response.StatusCode = code.Value;
     }
 }

@@ -16,4 +16,7 @@ public sealed class HostingOptions
 
     /// <summary>Seed demo accounts and clients at start (Development only).</summary>
     public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>How often counters of ended windows are deleted from the database (not used with Redis).</summary>
+    public TimeSpan RateCounterPruneInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -12,6 +12,7 @@ using Iess.Identity.Messaging;
 using Iess.Identity.Profile;
 using Iess.Identity.Recovery;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -43,11 +44,21 @@ public static class IessHostingExtensions
             builder.Logging.AddJsonConsole();
         }
 
+        // Request URLs can carry one-time secrets (an email link's token), and the host's own request lines print the
+        // whole URL at Information: they are replaced by HTTP logging of method, path, status and duration only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+
         services.AddSingleton(TimeProvider.System);
         services.AddIessData(configuration, environment);
+        services.AddIessRateCounters(configuration);
         services.AddIessAccounts(configuration, environment);
         services.AddIessConnect(configuration, environment);
-        services.AddIessLogin();
+        services.AddIessLogin(configuration);
         services.AddIessMessaging(configuration, environment);
         services.AddIessCaptcha(configuration);
         services.AddIessRecovery(configuration);
@@ -56,6 +67,8 @@ public static class IessHostingExtensions
         services.AddIessAdminApi();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();
+        services.Configure<MaintenanceOptions>(configuration.GetSection(MaintenanceOptions.Section));
+        services.AddSingleton<MaintenanceSchedule>();
         services.AddScoped<StartupTasks>();
 
         services.AddDataProtection().SetApplicationName("IessIdentity").PersistKeysToDbContext<IessDbContext>();
@@ -120,6 +133,7 @@ public static class IessHostingExtensions
     public static WebApplication UseIessIdentity(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseHttpLogging();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -132,6 +146,7 @@ public static class IessHostingExtensions
         app.UseWhen(AdminApiExtensions.IsAdminApi, api => api.UseStatusCodePages(AdminProblems.ForStatusCode));
         app.UseWhen(http => !AdminApiExtensions.IsAdminApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseRequestLocalization();
+        app.UseMiddleware<MaintenanceGate>();
         app.UseMiddleware<BadRequestGuard>();
         app.UseMiddleware<DatabaseOutageGuard>();
         app.UseStaticFiles();

@@ -64,6 +64,9 @@ public sealed class IndexModel(SignInGate gate, IStringLocalizer<SharedResource>
             case SignInGate.Outcome.LockedOut:
                 Error = Text("AccountLocked");
                 return Page();
+            case SignInGate.Outcome.Throttled:
+                Error = Text("SignInThrottled");
+                return Page();
             case SignInGate.Outcome.OfficerWithoutSecondFactor:
                 Error = Text("OfficerNeedsTotp");
                 return Page();

@@ -4,6 +4,7 @@ using Iess.Identity.Data;
 using Iess.Identity.Messaging;
 using Iess.Identity.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Iess.Identity.Login;
@@ -21,8 +22,12 @@ public sealed class SignInGate(
     IessMetrics metrics,
     MessageOutbox outbox,
     IessDbContext db,
+    IRateCounterStore counters,
+    IOptions<LoginOptions> options,
     PhantomLockout phantoms)
 {
+    private const string AddressFailures = "signin-failures-address";
+
     private static string? decoyHash;
 
     /// <summary>The result of a password check, as the page needs it.</summary>
@@ -33,6 +38,9 @@ public sealed class SignInGate(
         Failed,
         LockedOut,
         OfficerWithoutSecondFactor,
+
+        /// <summary>Too many failures from this client address: refused before any account is looked up.</summary>
+        Throttled,
     }
 
     /// <summary>Where a completed sign-in goes: first to choose a security profile when an officer reset it, then back to the request.</summary>
@@ -51,6 +59,29 @@ public sealed class SignInGate(
         !string.IsNullOrEmpty(returnUrl) && url.IsLocalUrl(returnUrl) ? returnUrl : "/";
 
     public async Task<(Outcome Outcome, IessUser? User)> PasswordAsync(string identifier, string? branch, string password, bool officer, HttpContext http)
+    {
+        // Credential stuffing: past the limit the address gets the same answer for every identifier, without a lookup or a hash.
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        if (address is not null && await counters.ReadAsync(AddressFailures, address, O.AddressFailureWindow) >= O.MaxFailuresPerAddress)
+        {
+            await audit.WriteAsync("signin.throttled", "limited", null, null, http, "too many failed sign-ins from this address");
+            metrics.SignIn("throttled");
+            return (Outcome.Throttled, null);
+        }
+
+        var (outcome, user) = await CheckPasswordAsync(identifier, branch, password, officer, http);
+        if (address is not null && (outcome is Outcome.Failed or Outcome.LockedOut)
+            && await counters.IncrementAsync(AddressFailures, address, O.AddressFailureWindow) == O.MaxFailuresPerAddress)
+        {
+            await audit.WriteAsync("signin.address_throttled", "success", null, "system", http, $"{O.MaxFailuresPerAddress} failed sign-ins");
+        }
+
+        return (outcome, user);
+    }
+
+    private LoginOptions O => options.Value;
+
+    private async Task<(Outcome Outcome, IessUser? User)> CheckPasswordAsync(string identifier, string? branch, string password, bool officer, HttpContext http)
     {
         var user = await directory.FindForSignInAsync(identifier, branch, officer);
         if (user is null || string.IsNullOrEmpty(user.PasswordHash))

@@ -1,10 +1,10 @@
 using Iess.Identity.Data;
-using Microsoft.EntityFrameworkCore;
+using Iess.Identity.Hosting;
 
 namespace Iess.Identity.Messaging;
 
 /// <summary>Queues messages in the caller's database context, so they are saved with the change that caused them.</summary>
-public sealed class MessageOutbox(IessDbContext db, TimeProvider time)
+public sealed class MessageOutbox(IessDbContext db, IRateCounterStore counters, TimeProvider time)
 {
     public OutboxMessage QueueEmail(string recipient, EmailContent content, string purpose, string? userId) =>
         Queue(new OutboxMessage
@@ -21,12 +21,12 @@ public sealed class MessageOutbox(IessDbContext db, TimeProvider time)
     public OutboxMessage QueueSms(string recipient, string text, string purpose, string? userId) =>
         Queue(new OutboxMessage { Channel = MessageChannel.Sms, Recipient = recipient, TextBody = text, Purpose = purpose, UserId = userId });
 
-    /// <summary>SMS queued to this number in the last 24 hours, whatever they were for (SMS-pumping protection).</summary>
-    public Task<int> SmsToNumberTodayAsync(string phone)
-    {
-        var since = time.GetUtcNow().AddDays(-1);
-        return db.OutboxMessages.CountAsync(m => m.Channel == MessageChannel.Sms && m.Recipient == phone && m.QueuedAt > since);
-    }
+    /// <summary>
+    /// SMS-pumping protection: counts one SMS to this number today, whatever it is for and whichever account asks,
+    /// and says whether it is within <paramref name="dailyCap"/>. Call it just before queuing the SMS.
+    /// </summary>
+    public async Task<bool> TakeSmsAllowanceAsync(string phone, int dailyCap) =>
+        await counters.IncrementAsync("sms-number", phone, TimeSpan.FromDays(1)) <= dailyCap;
 
     private OutboxMessage Queue(OutboxMessage message)
     {

@@ -93,7 +93,7 @@ public sealed class ProfileService(
     /// <summary>Sends a 6-digit SMS code to the new mobile number; false when the number's daily SMS cap is reached.</summary>
     public async Task<bool> SendPhoneCodeAsync(IessUser user, string phone, HttpContext http)
     {
-        if (await outbox.SmsToNumberTodayAsync(phone) >= recovery.Value.MaxSmsPerPhonePerDay)
+        if (!await outbox.TakeSmsAllowanceAsync(phone, recovery.Value.MaxSmsPerPhonePerDay))
         {
             await audit.WriteAsync("profile.phone_code", "limited", user.Id, user.Id, http, "daily cap per phone");
             return false;

@@ -26,6 +26,7 @@ public sealed class FlowStore(
     AuditLog audit,
     IessMetrics metrics,
     MessageOutbox outbox,
+    IRateCounterStore counters,
     IOpenIddictTokenManager tokens,
     IOpenIddictAuthorizationManager authorizations,
     TimeProvider time)
@@ -51,22 +52,31 @@ public sealed class FlowStore(
         Hmac(await secrets.GetAsync("recovery-identifiers"), kind + ":group:" + group);
 
     /// <summary>
-    /// Whether a new flow may start for this identifier (and its group, when it has one) and address: null when it may.
-    /// Flows of phantom identifiers count the same as genuine ones, so a refusal says nothing about the account.
+    /// Whether a new flow may start for this identifier (and its group, when it has one) and address: null when it may
+    /// (and then it counts against every limit). Flows of phantom identifiers count the same as genuine ones, so a
+    /// refusal says nothing about the account. The shared counters are incremented atomically, so parallel requests on
+    /// any node cannot overrun them.
     /// </summary>
     public async Task<StartOutcome?> RefuseStartAsync(string identifierHash, HttpContext http, string? groupHash = null)
     {
         var now = time.GetUtcNow();
-        var ip = http.Connection.RemoteIpAddress?.ToString();
         if (await db.AccountFlows.AnyAsync(f => f.IdentifierHash == identifierHash && f.State == FlowState.Locked && f.CreatedAt > now.AddDays(-1)))
         {
             return StartOutcome.Locked;
         }
 
-        var perIdentifier = await db.AccountFlows.CountAsync(f => f.IdentifierHash == identifierHash && f.CreatedAt > now.AddDays(-1));
-        var perGroup = groupHash is null ? 0 : await db.AccountFlows.CountAsync(f => f.GroupHash == groupHash && f.CreatedAt > now.AddDays(-1));
-        var perIp = ip is null ? 0 : await db.AccountFlows.CountAsync(f => f.IpAddress == ip && f.CreatedAt > now.AddHours(-1));
-        return perIdentifier >= O.MaxFlowsPerIdentifierPerDay || perGroup >= O.MaxFlowsPerGroupPerDay || perIp >= O.MaxFlowsPerIpPerHour
+        if (await counters.IncrementAsync("flows-identifier", identifierHash, TimeSpan.FromDays(1)) > O.MaxFlowsPerIdentifierPerDay)
+        {
+            return StartOutcome.Limited;
+        }
+
+        if (groupHash is not null && await counters.IncrementAsync("flows-group", groupHash, TimeSpan.FromDays(1)) > O.MaxFlowsPerGroupPerDay)
+        {
+            return StartOutcome.Limited;
+        }
+
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        return ip is not null && await counters.IncrementAsync("flows-address", ip, TimeSpan.FromHours(1)) > O.MaxFlowsPerIpPerHour
             ? StartOutcome.Limited
             : null;
     }
@@ -84,7 +94,7 @@ public sealed class FlowStore(
             return SendOutcome.TooSoon;
         }
 
-        if (channel == PossessionChannel.Sms && await outbox.SmsToNumberTodayAsync(destination) >= O.MaxSmsPerPhonePerDay)
+        if (channel == PossessionChannel.Sms && !await outbox.TakeSmsAllowanceAsync(destination, O.MaxSmsPerPhonePerDay))
         {
             await audit.WriteAsync(Prefix(flow) + "sms", "limited", flow.UserId, flow.UserId, http, "daily cap per phone");
             return SendOutcome.PhoneCapReached;

@@ -12,7 +12,8 @@ namespace Iess.Identity.Tests.Employers;
 public sealed class EmployerLimitTests : IAsyncLifetime
 {
     private const string LimitMessage = "Se alcanzó el número máximo de solicitudes";
-    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
+    // Limits count in fixed windows (a UTC day, an hour): starting at 08:00 today keeps the 1.1-hour jump inside one day.
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(8), TimeSpan.Zero));
     private readonly IessServerFactory server = new();
 
     public Task InitializeAsync()
