@@ -34,6 +34,10 @@ public static class AdminApiExtensions
     {
         var api = app.MapGroup(Prefix).RequireAuthorization(HelpdeskPolicy).DisableAntiforgery();
         api.MapGet("/me", (HttpContext http) => TypedResults.Ok(Officer.Of(http)));
+        api.MapClientsEndpoints();
+        api.MapOfficersEndpoints();
+        api.MapAuditEndpoints();
+        api.MapMetricsEndpoints();
         return app;
     }
 
