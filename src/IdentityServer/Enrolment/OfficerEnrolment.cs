@@ -70,18 +70,6 @@ public sealed class OfficerEnrolment(
             AccountType = AccountType.Officer, IessId = cedula.Value, UserName = userName, GivenNames = input.GivenNames!.Trim(),
             FamilyNames = input.FamilyNames!.Trim(), Email = email, EmailConfirmed = true, CreatedAt = now,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var created = await users.CreateAsync(officer);
-        if (created.Succeeded)
-        {
-            created = await users.AddToRoleAsync(officer, input.Role!);
-        }
-
-        if (!created.Succeeded)
-        {
-            return (null, [.. created.Errors.Select(e => e.Description)]);
-        }
-
         var flow = new AccountFlow
         {
             Id = Guid.NewGuid(),
@@ -95,6 +83,20 @@ public sealed class OfficerEnrolment(
         };
         var token = FlowStore.NewLinkToken();
         flow.LinkHash = await flows.SecretHashAsync(flow, LinkPurpose, token);
+
+        // The officer, the role and the link together or not at all (the keys above are read before: SQLite has one writer).
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var created = await users.CreateAsync(officer);
+        if (created.Succeeded)
+        {
+            created = await users.AddToRoleAsync(officer, input.Role!);
+        }
+
+        if (!created.Succeeded)
+        {
+            return (null, [.. created.Errors.Select(e => e.Description)]);
+        }
+
         db.AccountFlows.Add(flow);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
