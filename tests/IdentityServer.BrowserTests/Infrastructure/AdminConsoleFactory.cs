@@ -12,7 +12,7 @@ namespace Iess.Identity.BrowserTests.Infrastructure;
 /// <summary>
 /// The real officer console (src/Admin) on a real loopback port, registered at the test server as its own client
 /// (the demo iess-admin client redirects to localhost:5001, not to this port). It starts before the server and is
-/// pointed at it before its first request.
+/// pointed at it (sign-in and admin API calls alike) before its first request.
 /// </summary>
 public sealed class AdminConsoleFactory : WebApplicationFactory<AdminProgram>
 {
@@ -43,6 +43,8 @@ public sealed class AdminConsoleFactory : WebApplicationFactory<AdminProgram>
         builder.UseSetting("Iess:Admin:ClientSecret", ClientSecret);
         builder.ConfigureTestServices(services => services
             .AddOptions<OpenIdConnectOptions>(OpenIdConnectDefaults.AuthenticationScheme)
-            .Configure(o => o.Authority = authority?.ToString() ?? throw new InvalidOperationException("The authority is not known yet.")));
+            .Configure(o => o.Authority = authority?.ToString() ?? throw new InvalidOperationException("The authority is not known yet."))
+            .Services.AddHttpClient<admin::Iess.Admin.Hosting.AdminApiClient>(http =>
+                http.BaseAddress = new Uri(authority ?? throw new InvalidOperationException("The authority is not known yet."), "api/admin/")));
     }
 }
