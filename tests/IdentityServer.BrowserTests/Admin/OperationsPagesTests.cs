@@ -1,5 +1,8 @@
 using Iess.Identity.Accounts;
 using Iess.Identity.BrowserTests.Infrastructure;
+using Iess.Identity.Data;
+using Iess.Identity.Messaging;
+using Iess.Identity.Recovery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -48,6 +51,24 @@ public sealed class OperationsPagesTests(BrowserSystemFixture system)
         await Expect(page.Locator("#access-metrics")).ToContainTextAsync("Código por SMS");
         await Expect(page.Locator("#metrics-chart")).ToBeVisibleAsync();
         await Expect(page.Locator("#metrics-chart rect")).ToHaveCountAsync(6);
+
+        // A day of its own, with flows whose figures are known: the page shows exactly those figures.
+        await RecordFlowsAsync(new DateTimeOffset(2025, 1, 10, 9, 0, 0, TimeSpan.Zero));
+        await page.GotoAsync(new Uri(system.Admin.BaseAddress, "/Dashboard?From=2025-01-10&To=2025-01-10").ToString());
+        var email = page.Locator("#access-metrics tr[data-method=email]");
+        await Expect(email.Locator(".requests")).ToHaveTextAsync("3");
+        await Expect(email.Locator(".completion")).ToHaveAttributeAsync("data-value", "0.67");
+        await Expect(email.Locator(".median-wait")).ToHaveAttributeAsync("data-seconds", "3");
+        await Expect(email.Locator(".p90-wait")).ToHaveAttributeAsync("data-seconds", "10");
+        await Expect(email.Locator(".median-finish")).ToHaveAttributeAsync("data-seconds", "120");
+        await Expect(email.Locator(".median-finish")).ToHaveTextAsync("2 min 0 s");
+        var sms = page.Locator("#access-metrics tr[data-method=sms]");
+        await Expect(sms.Locator(".requests")).ToHaveTextAsync("1");
+        await Expect(sms.Locator(".completion")).ToHaveAttributeAsync("data-value", "0");
+        await Expect(sms.Locator(".median-wait")).ToHaveAttributeAsync("data-seconds", "2");
+        await Expect(sms.Locator(".median-finish")).ToHaveTextAsync("—");
+        await Expect(page.Locator("#signin-successes")).ToHaveTextAsync("0");
+        await Expect(page.Locator("#metrics-chart rect.requests")).ToHaveCountAsync(3);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserSystemFixture.ArtifactsFolder, "admin-dashboard.png"), FullPage = true });
     }
 
@@ -69,6 +90,36 @@ public sealed class OperationsPagesTests(BrowserSystemFixture system)
         await users.SetAuthenticationTokenAsync(officer, "[AspNetUserStore]", "AuthenticatorKey", secret);
         await users.SetTwoFactorEnabledAsync(officer, true);
         return (cedula, secret);
+    }
+
+    /// <summary>
+    /// Recovery flows on <paramref name="day"/> as the recovery pages leave them: three by email (two finished in 2 and 4
+    /// minutes; codes delivered after 1.5, 3 and 10 s) and one by SMS, not finished (code delivered after 2 s).
+    /// </summary>
+    private async Task RecordFlowsAsync(DateTimeOffset day)
+    {
+        await using var scope = system.Server.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<IessDbContext>();
+        foreach (var (channel, finish, wait) in new (PossessionChannel, int?, double)[]
+        {
+            (PossessionChannel.Email, 2, 1.5), (PossessionChannel.Email, 4, 3), (PossessionChannel.Email, null, 10), (PossessionChannel.Sms, null, 2),
+        })
+        {
+            var flow = new AccountFlow
+            {
+                Id = Guid.NewGuid(), Kind = FlowKind.AffiliateRecovery, State = finish is null ? FlowState.CodeSent : FlowState.Completed,
+                Channel = channel, IdentifierHash = "dashboard-test", CreatedAt = day, UpdatedAt = day, ExpiresAt = day.AddMinutes(30),
+                CompletedAt = finish is { } minutes ? day.AddMinutes(minutes) : null,
+            };
+            db.AccountFlows.Add(flow);
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Id = Guid.NewGuid(), FlowId = flow.Id, Channel = channel == PossessionChannel.Sms ? MessageChannel.Sms : MessageChannel.Email,
+                Purpose = "recovery.test", Recipient = "nadie@example.ec", TextBody = "-", QueuedAt = day, NextAttemptAt = day, SentAt = day.AddSeconds(wait),
+            });
+        }
+
+        await db.SaveChangesAsync();
     }
 
     private async Task SignInAsync(IPage page, string cedula, string totp)
