@@ -131,6 +131,8 @@ public sealed class OperationsPagesTests(BrowserSystemFixture system)
         await page.WaitForUrlStartingWithAsync(system.ServerUrl("/Login/Mfa"));
         await page.GetByLabel("Código", new() { Exact = true }).FillAsync(new Totp(Base32Encoding.ToBytes(totp)).ComputeTotp());
         await page.GetByRole(AriaRole.Button, new() { Name = "Continuar" }).ClickAsync();
-        await page.WaitForUrlStartingWithAsync(system.Admin.BaseAddress.ToString());
+
+        // The console's menu, rather than a navigation event: the redirect chain may have ended before this line runs.
+        await Expect(page.Locator("#nav-dashboard")).ToBeVisibleAsync(new() { Timeout = 60_000 });
     }
 }
