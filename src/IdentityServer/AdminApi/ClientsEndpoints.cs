@@ -280,7 +280,7 @@ public static partial class ClientsEndpoints
         }
 
         CheckUris(errors, "redirectUris", input.RedirectUris, required: true);
-        CheckUris(errors, "postLogoutRedirectUris", input.PostLogoutRedirectUris, required: false);
+        CheckUris(errors, "postLogoutRedirectUris", input.PostLogoutRedirectUris ?? [], required: false);
         var scopes = input.Scopes ?? [];
         if (scopes.Count == 0 || scopes.Count > AllowedScopes.Length || scopes.Any(s => !AllowedScopes.Contains(s, StringComparer.Ordinal)))
         {
@@ -314,7 +314,7 @@ public static partial class ClientsEndpoints
         DisplayName = input.DisplayName!.Trim(),
         ConsentType = input.ConsentType!,
         RedirectUris = input.RedirectUris!.Distinct(StringComparer.Ordinal).ToList(),
-        PostLogoutRedirectUris = input.PostLogoutRedirectUris!.Distinct(StringComparer.Ordinal).ToList(),
+        PostLogoutRedirectUris = (input.PostLogoutRedirectUris ?? []).Distinct(StringComparer.Ordinal).ToList(),
         Scopes = input.Scopes!.Distinct(StringComparer.Ordinal).ToList(),
         GrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken],
     };
@@ -350,7 +350,7 @@ public static partial class ClientsEndpoints
     private static string NewSecret() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(36)).Replace('+', '-').Replace('/', '_');
 
-    private static string Truncate(string value) => value.Length > 80 ? value[..80] + "…" : value;
+    private static string Truncate(string? value) => value is { Length: > 80 } ? value[..80] + "…" : value ?? "";
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{2,63}$")]
     private static partial Regex ClientIdPattern();

@@ -158,6 +158,20 @@ public sealed class ClientsEndpointsTests(IessServerFixture fixture) : IClassFix
         Assert.Equal(created.Body.GetProperty("client").GetProperty("clientId").GetString(), id);
     }
 
+    [Theory]
+    [InlineData("{")]
+    [InlineData("[]")]
+    [InlineData("{\"clientId\": 7, \"reason\": \"Motivo suficiente del cambio\"}")]
+    [InlineData("{\"clientId\": \"app-x\", \"redirectUris\": [null], \"scopes\": [null], \"reason\": \"Motivo suficiente del cambio\"}")]
+    public async Task MalformedBodies_Get400_Never500(string json)
+    {
+        using var http = await AdministratorAsync();
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync("/api/admin/clients", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await AdminCalls.GetAsync(http, "/api/admin/clients/app-x")).Status);
+    }
+
     private async Task<HttpClient> AdministratorAsync() =>
         OfficerTokens.Client(fixture.BaseAddress, await OfficerTokens.AccessTokenAsync(fixture.Factory, OfficerRoles.Administrator));
 
