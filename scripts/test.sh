@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine with the .NET SDK: installs what the tests need (Chromium, PostgreSQL,
-# docker-compose for validating the compose file) from Debian packages when missing, starts a throw-away
+# nginx for the two-node topology tests, docker-compose for validating the compose file) from Debian packages when missing, starts a throw-away
 # PostgreSQL on 127.0.0.1, runs every test project, and ends with one line: "N passed, M failed, K skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ need_packages=()
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_packages+=(postgresql)
 command -v docker-compose >/dev/null 2>&1 || need_packages+=(docker-compose)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need_packages+=(nginx)
 if [ ${#need_packages[@]} -gt 0 ]; then
   log "Installing ${need_packages[*]}"
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -49,6 +50,9 @@ log "Restoring tools and building"
 dotnet tool restore >/dev/null
 build_ok=0
 if dotnet build IessIdentity.sln -c Release -nologo -v q; then build_ok=1; fi
+
+# The soak test (trait Category=Soak) runs ten minutes unless told otherwise; CI runs one.
+export IESS_SOAK_SECONDS=${IESS_SOAK_SECONDS:-60}
 
 failed_runs=0
 if [ $build_ok = 1 ]; then

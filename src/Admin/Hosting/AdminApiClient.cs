@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Iess.Admin.Hosting;
@@ -20,7 +20,7 @@ public sealed record ApiProblem(string? Title, int? Status, IReadOnlyDictionary<
 /// The console's only way to change anything: calls to IdentityServer's <c>/api/admin/*</c> with the signed-in
 /// officer's access token. The API decides what the officer may do; this class only carries the call.
 /// </summary>
-public sealed class AdminApiClient(HttpClient http, IHttpContextAccessor accessor)
+public sealed class AdminApiClient(HttpClient http, OfficerSession session)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -31,7 +31,7 @@ public sealed class AdminApiClient(HttpClient http, IHttpContextAccessor accesso
     public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, string? version, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        var token = accessor.HttpContext is { } context ? await context.GetTokenAsync("access_token") : null;
+        var token = await session.AccessTokenAsync(cancellationToken);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -93,6 +93,8 @@ public static class AdminApiClientExtensions
     public static IServiceCollection AddAdminApiClient(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddScoped<OfficerSession>();
         services.AddHttpClient<AdminApiClient>((provider, http) =>
         {
             var authority = provider.GetRequiredService<IOptions<AdminOptions>>().Value.Authority;

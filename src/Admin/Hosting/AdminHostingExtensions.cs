@@ -50,7 +50,7 @@ public static class AdminHostingExtensions
                 o.MapInboundClaims = false;
                 o.GetClaimsFromUserInfoEndpoint = false;
                 o.Scope.Clear();
-                foreach (var scope in new[] { "openid", "profile", "iess.identity", "iess.admin" })
+                foreach (var scope in new[] { "openid", "profile", "iess.identity", "iess.admin", "offline_access" })
                 {
                     o.Scope.Add(scope);
                 }

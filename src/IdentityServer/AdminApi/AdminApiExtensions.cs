@@ -20,6 +20,7 @@ public static class AdminApiExtensions
         services.AddProblemDetails();
         services.AddHttpContextAccessor();
         services.AddScoped<IAuthorizationHandler, OfficerRoleHandler>();
+        services.AddAdminAccounts();
         services.AddAuthorizationBuilder()
             .AddPolicy(HelpdeskPolicy, p => Officers(p, OfficerRoles.Helpdesk))
             .AddPolicy(SupervisorPolicy, p => Officers(p, OfficerRoles.Supervisor))
@@ -38,6 +39,7 @@ public static class AdminApiExtensions
         api.MapOfficersEndpoints();
         api.MapAuditEndpoints();
         api.MapMetricsEndpoints();
+        api.MapAccountsEndpoints();
         return app;
     }
 

@@ -92,6 +92,15 @@ public static class ConnectEndpoints
             return Results.Redirect("/Login" + QueryString.Create(login.Where(p => !string.IsNullOrEmpty(p.Value))));
         }
 
+        // An officer reset this person's security profile: no app is reached until a new one is chosen.
+        if (user!.MustChooseSecurityProfile && user.AccountType != AccountType.Officer)
+        {
+            return request.HasPromptValue(PromptValues.None)
+                ? Forbid(Errors.InteractionRequired, "The user must choose a new security profile.")
+                : Results.Redirect(Login.SignInGate.ChooseSecurityProfilePath + QueryString.Create("ReturnUrl",
+                    http.Request.PathBase + http.Request.Path + QueryString.Create(http.Request.HasFormContentType ? http.Request.Form.AsEnumerable() : http.Request.Query.AsEnumerable())));
+        }
+
         var application = await applications.FindByClientIdAsync(request.ClientId!)
             ?? throw new InvalidOperationException("The client was validated but cannot be found.");
         var applicationId = await applications.GetIdAsync(application);

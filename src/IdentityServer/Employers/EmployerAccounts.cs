@@ -13,6 +13,9 @@ public sealed record EmployerClaim(Ruc Ruc, string Branch, Cedula Representative
     /// <summary>The employer's account identifier (RUC and branch); flows are limited and locked per this value.</summary>
     public string AccountIdentifier => $"{Ruc.Value}-{Branch}";
 
+    /// <summary>What all branches of the employer share (the RUC); flows are also limited per this value.</summary>
+    public string GroupIdentifier => Ruc.Value;
+
     /// <summary>
     /// Checks the three typed fields (RUC and cédula check digits, a branch of up to four digits); on failure lists each
     /// bad field with the resource key of its message. Existence is never checked here.

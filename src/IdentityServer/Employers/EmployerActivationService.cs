@@ -35,7 +35,8 @@ public sealed class EmployerActivationService(
     public async Task<(StartOutcome Outcome, FlowState State)> StartAsync(EmployerClaim claim, HttpContext http)
     {
         var identifierHash = await flows.IdentifierHashAsync(Kind, claim.AccountIdentifier);
-        if (await flows.RefuseStartAsync(identifierHash, http) is { } refused)
+        var groupHash = await flows.GroupHashAsync(Kind, claim.GroupIdentifier);
+        if (await flows.RefuseStartAsync(identifierHash, http, groupHash) is { } refused)
         {
             await audit.WriteAsync("employer_activation.start", refused == StartOutcome.Locked ? "locked" : "limited", null, null, http, identifierHash[..12]);
             return (refused, FlowState.Identified);
@@ -43,7 +44,7 @@ public sealed class EmployerActivationService(
 
         var branch = await employers.FindBranchAsync(claim);
         var genuine = branch is { PasswordHash: null, Email: not null } && EmployerAccounts.IsRepresentative(branch, claim);
-        var flow = await flows.CreateAsync(Kind, identifierHash, genuine ? branch!.Id : null, http);
+        var flow = await flows.CreateAsync(Kind, identifierHash, genuine ? branch!.Id : null, http, groupHash);
         flow.PendingEmail = genuine ? branch!.Email : null;
         await flows.AdvanceAsync(flow, "identify", http);
         await SendAsync(flow, http);

@@ -58,7 +58,8 @@ public sealed class EmployerRecoveryService(
     public async Task<(StartOutcome Outcome, FlowState State)> StartAsync(EmployerClaim claim, Uri publicBase, HttpContext http)
     {
         var identifierHash = await flows.IdentifierHashAsync(Kind, claim.AccountIdentifier);
-        if (await flows.RefuseStartAsync(identifierHash, http) is { } refused)
+        var groupHash = await flows.GroupHashAsync(Kind, claim.GroupIdentifier);
+        if (await flows.RefuseStartAsync(identifierHash, http, groupHash) is { } refused)
         {
             await audit.WriteAsync("employer_recovery.start", refused == StartOutcome.Locked ? "locked" : "limited", null, null, http, identifierHash[..12]);
             return (refused, FlowState.Identified);
@@ -69,7 +70,7 @@ public sealed class EmployerRecoveryService(
         var genuine = account is { EmailConfirmed: true, Email: not null } && EmployerAccounts.IsRepresentative(account, claim);
 
         // A wrong representative still names the branch's account, so officers see the attempts and the lock.
-        var flow = await flows.CreateAsync(Kind, identifierHash, account?.Id, http);
+        var flow = await flows.CreateAsync(Kind, identifierHash, account?.Id, http, groupHash);
         flow.PendingEmail = genuine ? account!.Email : null;
         var hasImage = account is not null ? account.SecurityImageId is not null : (await PhantomAsync(flow)).HasImage;
         flow.State = hasImage ? FlowState.KnowledgeVerified : FlowState.ImageVerified;

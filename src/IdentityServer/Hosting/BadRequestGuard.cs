@@ -24,23 +24,41 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
         catch (Exception exception) when (IsBadInput(exception, out var status) && !context.Response.HasStarted)
         {
             logger.LogInformation("Rejected a malformed request to {Path}: {Error}", context.Request.Path, exception.GetType().Name);
-            context.Response.Clear();
-            context.Response.StatusCode = status;
-            if (JsonEndpoints.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
-            {
-                context.Response.ContentType = "application/json;charset=UTF-8";
-                context.Response.Headers.CacheControl = "no-store";
-                await context.Response.WriteAsync("""{"error":"invalid_request","error_description":"The request is malformed."}""");
-                return;
-            }
-
-            context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(Page());
+            await WriteAsync(context, status, text, "ErrorBadRequest", "invalid_request", "The request is malformed.");
         }
     }
 
-    /// <summary>A stand-alone page (no layout, no further request processing) in the request's culture.</summary>
-    private string Page()
+    /// <summary>
+    /// Answers a failed request on the spot: an OAuth error (JSON) on the protocol endpoints apps call, otherwise a
+    /// stand-alone page (no layout, no further request processing) in the request's culture.
+    /// </summary>
+    internal static async Task WriteAsync(HttpContext context, int status, IStringLocalizer text, string messageKey, string oauthError, string oauthDescription, TimeSpan? retryAfter = null)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        if (retryAfter is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (JsonEndpoints.Any(p => context.Request.Path.Equals(p, StringComparison.OrdinalIgnoreCase)))
+        {
+            context.Response.ContentType = "application/json;charset=UTF-8";
+            context.Response.Headers.CacheControl = "no-store";
+            await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["error"] = oauthError,
+                ["error_description"] = oauthDescription,
+            }));
+            return;
+        }
+
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(Page(text, messageKey));
+    }
+
+    private static string Page(IStringLocalizer text, string messageKey)
     {
         var lang = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en" ? "en" : "es-EC";
         var html = HtmlEncoder.Default;
@@ -50,7 +68,7 @@ internal sealed class BadRequestGuard(RequestDelegate next, IStringLocalizer<Sha
             .Append("<title>").Append(html.Encode(text["ErrorTitle"])).Append(" · IESS</title>\n")
             .Append("<link rel=\"stylesheet\" href=\"/css/site.css\" />\n</head>\n<body>\n<main id=\"main\" class=\"card\">\n")
             .Append("<h1>").Append(html.Encode(text["ErrorTitle"])).Append("</h1>\n")
-            .Append("<p id=\"error-message\">").Append(html.Encode(text["ErrorBadRequest"])).Append("</p>\n")
+            .Append("<p id=\"error-message\">").Append(html.Encode(text[messageKey])).Append("</p>\n")
             .Append("<p><a href=\"/\">").Append(html.Encode(text["BackHome"])).Append("</a></p>\n")
             .Append("</main>\n</body>\n</html>\n")
             .ToString();

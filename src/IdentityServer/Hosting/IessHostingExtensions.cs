@@ -130,6 +130,7 @@ public static class IessHostingExtensions
         app.UseWhen(http => !AdminApiExtensions.IsAdminApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
         app.UseRequestLocalization();
         app.UseMiddleware<BadRequestGuard>();
+        app.UseMiddleware<DatabaseOutageGuard>();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

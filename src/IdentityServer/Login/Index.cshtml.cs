@@ -54,11 +54,11 @@ public sealed class IndexModel(SignInGate gate, IStringLocalizer<SharedResource>
             return Page();
         }
 
-        var (outcome, _) = await gate.PasswordAsync(Input.Identifier!, Input.Branch, Input.Password, IsOfficer, HttpContext);
+        var (outcome, user) = await gate.PasswordAsync(Input.Identifier!, Input.Branch, Input.Password, IsOfficer, HttpContext);
         switch (outcome)
         {
             case SignInGate.Outcome.SignedIn:
-                return LocalRedirect(SafeReturnUrl);
+                return LocalRedirect(SignInGate.AfterSignIn(user!, Url, ReturnUrl));
             case SignInGate.Outcome.NeedsSecondFactor:
                 return RedirectToPage("/Login/Mfa", new { ReturnUrl = SafeReturnUrl });
             case SignInGate.Outcome.LockedOut:
@@ -73,7 +73,7 @@ public sealed class IndexModel(SignInGate gate, IStringLocalizer<SharedResource>
         }
     }
 
-    private string SafeReturnUrl => !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
+    private string SafeReturnUrl => SignInGate.SafeReturnUrl(Url, ReturnUrl);
 
     private string Text(string key) => text[key];
 }

@@ -48,7 +48,7 @@ public sealed class MfaModel(SignInManager<IessUser> signIn, AuditLog audit, Ies
         {
             await audit.WriteAsync("signin.success", "success", user.Id, user.Id, HttpContext, "second factor");
             metrics.SignIn("success");
-            return LocalRedirect(!string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            return LocalRedirect(SignInGate.AfterSignIn(user, Url, ReturnUrl));
         }
 
         await audit.WriteAsync("signin.failed", result.IsLockedOut ? "locked" : "failure", user.Id, user.Id, HttpContext, "totp");

@@ -4,6 +4,7 @@ using Iess.Identity.Data;
 using Iess.Identity.Messaging;
 using Iess.Identity.Hosting;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Iess.Identity.Login;
 
@@ -19,7 +20,8 @@ public sealed class SignInGate(
     AuditLog audit,
     IessMetrics metrics,
     MessageOutbox outbox,
-    IessDbContext db)
+    IessDbContext db,
+    PhantomLockout phantoms)
 {
     private static string? decoyHash;
 
@@ -33,17 +35,41 @@ public sealed class SignInGate(
         OfficerWithoutSecondFactor,
     }
 
+    /// <summary>Where a completed sign-in goes: first to choose a security profile when an officer reset it, then back to the request.</summary>
+    public static string AfterSignIn(IessUser user, IUrlHelper url, string? returnUrl)
+    {
+        var target = SafeReturnUrl(url, returnUrl);
+        return user.MustChooseSecurityProfile && user.AccountType != AccountType.Officer
+            ? ChooseSecurityProfilePath + QueryString.Create("ReturnUrl", target)
+            : target;
+    }
+
+    public const string ChooseSecurityProfilePath = "/Login/SecurityProfile";
+
+    /// <summary>The return URL when it stays on this server, else the home page.</summary>
+    public static string SafeReturnUrl(IUrlHelper url, string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+
     public async Task<(Outcome Outcome, IessUser? User)> PasswordAsync(string identifier, string? branch, string password, bool officer, HttpContext http)
     {
         var user = await directory.FindForSignInAsync(identifier, branch, officer);
         if (user is null || string.IsNullOrEmpty(user.PasswordHash))
         {
-            // Spend the same hashing time as a real check so timing does not reveal which accounts exist.
-            decoyHash ??= hasher.HashPassword(new IessUser(), Guid.NewGuid().ToString("N"));
-            hasher.VerifyHashedPassword(user ?? new IessUser(), decoyHash, password);
-            await audit.WriteAsync("signin.failed", "failure", user?.Id, null, http, user is null ? "unknown identifier" : "no password set");
-            metrics.SignIn("failed");
-            return (Outcome.Failed, null);
+            // The same work and answers as a real account: a locked one is refused before any hashing; otherwise spend
+            // the hashing time of a real check and count the failure towards the same lockout.
+            var detail = user is null ? "unknown identifier" : "no password set";
+            var counter = await phantoms.CounterAsync(identifier, branch, officer);
+            var locked = phantoms.IsLocked(counter);
+            if (!locked)
+            {
+                decoyHash ??= hasher.HashPassword(new IessUser(), Guid.NewGuid().ToString("N"));
+                hasher.VerifyHashedPassword(user ?? new IessUser(), decoyHash, password);
+                locked = await phantoms.FailAsync(counter);
+            }
+
+            await audit.WriteAsync("signin.failed", locked ? "locked" : "failure", user?.Id, null, http, detail);
+            metrics.SignIn(locked ? "locked" : "failed");
+            return (locked ? Outcome.LockedOut : Outcome.Failed, null);
         }
 
         var wasLocked = await users.IsLockedOutAsync(user);

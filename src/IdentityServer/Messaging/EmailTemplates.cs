@@ -69,6 +69,35 @@ public static class EmailTemplates
              "If this was not you, visit an IESS service centre with your ID as soon as possible to protect your account."]);
     }
 
+    /// <summary>An officer recorded this address at a service centre: the code and link that confirm it.</summary>
+    public static EmailContent OfficialUpdateCode(string name, string code, Uri link, Uri confirmPage, TimeSpan lifetime)
+    {
+        var minutes = (int)lifetime.TotalMinutes;
+        return Render(
+            "Confirme su nuevo correo en el IESS / Confirm your new email with IESS",
+            name,
+            [$"En un centro de atención del IESS se registró este correo para su cuenta. Su código de verificación es: {code}",
+             $"Abra el enlace de abajo y confirme, o ingrese el código con su cédula o RUC en {confirmPage.AbsoluteUri}.",
+             $"El código y el enlace sirven una sola vez y vencen en {minutes} minutos. Hasta que confirme, su cuenta conserva los datos anteriores.",
+             "Si usted no pidió este cambio, ignore este mensaje. Nunca comparta este código; el IESS no se lo pedirá."],
+            [$"This address was registered for your account at an IESS service centre. Your verification code is: {code}",
+             $"Open the link below and confirm, or enter the code with your ID number or RUC at {confirmPage.AbsoluteUri}.",
+             $"The code and the link work once and expire in {minutes} minutes. Until you confirm, your account keeps its previous details.",
+             "If you did not ask for this change, ignore this message. Never share this code; IESS will not ask for it."],
+            link);
+    }
+
+    /// <summary>Tells the account's current address that an officer recorded new contact data (no code: the notice proves nothing).</summary>
+    public static EmailContent OfficialUpdateNotice(string name, string maskedChanges, string serviceCentre) => Render(
+        "Un funcionario del IESS registró nuevos datos de contacto / An IESS officer recorded new contact details",
+        name,
+        [$"En el centro de atención {serviceCentre} un funcionario registró, tras verificar su identidad en persona, estos datos nuevos para su cuenta: {maskedChanges}.",
+         "Los datos nuevos se aplican cuando se confirman con el código enviado a ellos.",
+         "Si no fue usted, acérquese cuanto antes a un centro de atención del IESS con su cédula."],
+        [$"At the {serviceCentre} service centre an officer, after checking your identity in person, recorded these new details for your account: {maskedChanges}.",
+         "The new details apply once confirmed with the code sent to them.",
+         "If this was not you, visit an IESS service centre with your ID as soon as possible."]);
+
     private static EmailContent Render(string subject, string name, string[] spanish, string[] english, Uri? link = null)
     {
         var href = link is null ? null : WebUtility.HtmlEncode(link.AbsoluteUri);

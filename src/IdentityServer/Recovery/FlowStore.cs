@@ -46,8 +46,15 @@ public sealed class FlowStore(
     public async Task<string> IdentifierHashAsync(FlowKind kind, string identifier) =>
         Hmac(await secrets.GetAsync("recovery-identifiers"), kind + ":" + identifier);
 
-    /// <summary>Whether a new flow may start for this identifier and address: null when it may.</summary>
-    public async Task<StartOutcome?> RefuseStartAsync(string identifierHash, HttpContext http)
+    /// <summary>HMAC of what several identifiers share (an employer's RUC across its branches): limits that count the whole group.</summary>
+    public async Task<string> GroupHashAsync(FlowKind kind, string group) =>
+        Hmac(await secrets.GetAsync("recovery-identifiers"), kind + ":group:" + group);
+
+    /// <summary>
+    /// Whether a new flow may start for this identifier (and its group, when it has one) and address: null when it may.
+    /// Flows of phantom identifiers count the same as genuine ones, so a refusal says nothing about the account.
+    /// </summary>
+    public async Task<StartOutcome?> RefuseStartAsync(string identifierHash, HttpContext http, string? groupHash = null)
     {
         var now = time.GetUtcNow();
         var ip = http.Connection.RemoteIpAddress?.ToString();
@@ -57,8 +64,11 @@ public sealed class FlowStore(
         }
 
         var perIdentifier = await db.AccountFlows.CountAsync(f => f.IdentifierHash == identifierHash && f.CreatedAt > now.AddDays(-1));
+        var perGroup = groupHash is null ? 0 : await db.AccountFlows.CountAsync(f => f.GroupHash == groupHash && f.CreatedAt > now.AddDays(-1));
         var perIp = ip is null ? 0 : await db.AccountFlows.CountAsync(f => f.IpAddress == ip && f.CreatedAt > now.AddHours(-1));
-        return perIdentifier >= O.MaxFlowsPerIdentifierPerDay || perIp >= O.MaxFlowsPerIpPerHour ? StartOutcome.Limited : null;
+        return perIdentifier >= O.MaxFlowsPerIdentifierPerDay || perGroup >= O.MaxFlowsPerGroupPerDay || perIp >= O.MaxFlowsPerIpPerHour
+            ? StartOutcome.Limited
+            : null;
     }
 
     /// <summary>Whether a code may be sent now (sends per flow, resend delay, daily SMS per number): null when it may.</summary>
@@ -83,7 +93,7 @@ public sealed class FlowStore(
         return null;
     }
 
-    public async Task<AccountFlow> CreateAsync(FlowKind kind, string identifierHash, string? userId, HttpContext http)
+    public async Task<AccountFlow> CreateAsync(FlowKind kind, string identifierHash, string? userId, HttpContext http, string? groupHash = null)
     {
         var now = time.GetUtcNow();
         var flow = new AccountFlow
@@ -93,6 +103,7 @@ public sealed class FlowStore(
             State = FlowState.Identified,
             UserId = userId,
             IdentifierHash = identifierHash,
+            GroupHash = groupHash,
             IpAddress = http.Connection.RemoteIpAddress?.ToString(),
             CreatedAt = now,
             UpdatedAt = now,
@@ -181,15 +192,18 @@ public sealed class FlowStore(
     /// <summary>
     /// How every recovery ends: the new password (policy and history apply), lockout cleared, every token and
     /// authorization of the account revoked (the security stamp change ends its sessions), a notice emailed, the flow
-    /// completed and forgotten by this browser.
+    /// completed and forgotten by this browser. All of it is one transaction: a node that dies half-way leaves the
+    /// account and the flow exactly as they were.
     /// </summary>
     public async Task<IdentityResult> CompleteWithNewPasswordAsync(AccountFlow flow, string password, HttpContext http)
     {
         var user = await users.FindByIdAsync(flow.UserId!) ?? throw new InvalidOperationException("The flow's account is gone.");
         var token = await users.GeneratePasswordResetTokenAsync(user);
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var result = await users.ResetPasswordAsync(user, token, password);
         if (!result.Succeeded)
         {
+            await transaction.RollbackAsync();
             return result;
         }
 
@@ -204,7 +218,16 @@ public sealed class FlowStore(
 
         flow.State = FlowState.Completed;
         flow.CompletedAt = time.GetUtcNow();
-        await AdvanceAsync(flow, "reset", http);
+        var saved = await SaveAsync(flow);
+        if (saved != StepOutcome.Advanced)
+        {
+            await transaction.RollbackAsync();
+            await RecordAsync(flow, "reset", saved, http);
+            return IdentityResult.Failed(new IdentityError { Code = "Conflict", Description = "ErrorUnexpected" });
+        }
+
+        await transaction.CommitAsync();
+        await RecordAsync(flow, "reset", saved, http);
         Forget(http, flow.Kind);
         return result;
     }

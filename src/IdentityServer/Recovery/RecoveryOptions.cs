@@ -37,6 +37,13 @@ public sealed class RecoveryOptions
     [Range(1, 1000)]
     public int MaxFlowsPerIdentifierPerDay { get; set; } = 10;
 
+    /// <summary>
+    /// Flows one group of identifiers may start per 24 hours, of each kind: all branches of one RUC together, whatever
+    /// branch or representative is typed. Identifiers without a group (affiliates) are not counted here.
+    /// </summary>
+    [Range(1, 100000)]
+    public int MaxFlowsPerGroupPerDay { get; set; } = 50;
+
     /// <summary>Flows one client address may start per hour.</summary>
     [Range(1, 10000)]
     public int MaxFlowsPerIpPerHour { get; set; } = 30;

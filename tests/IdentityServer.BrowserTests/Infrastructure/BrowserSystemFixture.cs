@@ -43,7 +43,7 @@ public sealed class BrowserSystemFixture : IAsyncLifetime
             .Concat(AppB.ClientSettings(index++))
             .Concat(ClientRegistration.Settings(
                 index, AdminConsoleFactory.ClientId, AdminConsoleFactory.ClientSecret, Admin.BaseAddress,
-                "openid", "profile", "iess.identity", "iess.admin"));
+                "openid", "profile", "iess.identity", "iess.admin", "offline_access"));
         foreach (var (key, value) in settings)
         {
             Server.WithSetting(key, value);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Iess.Identity.Tests.Infrastructure;
@@ -12,12 +10,18 @@ namespace Iess.Identity.Tests.Employers;
 /// wrong representative, a wrong branch and an unknown RUC end on the same page, with the same message and timing, as
 /// the right combination with a wrong code. The right combination is the demo employer's branch 0001.
 /// </summary>
-[Collection(EmployerCollection.Name)]
+[Collection(TimingCollections.Employer)]
 public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixture, ITestOutputHelper output)
 {
     private const string Representative = "1713175071";
     private const string OtherValidCedula = "0926687856";
     private const string UnknownRuc = "1710034065001";
+    private const string Root = "/Employer/Recovery";
+    private const int Runs = 50;
+    private const int Warmup = 3;
+
+    /// <summary>Wrong answers posted in one flow before a new one starts (the fifth would lock it).</summary>
+    private const int StepsPerFlow = 4;
 
     public static TheoryData<string, string, string> Wrong => new()
     {
@@ -59,73 +63,57 @@ public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixtu
     }
 
     [Fact]
-    public async Task CodeStep_ResponseTime_MediansOfEveryWrongPartWithin25MsOfTheRightCombination()
+    public async Task IdentifyStep_EveryWrongPart_RedirectsLikeTheRightCombination_WithMediansWithin25Ms()
     {
-        const int runs = 50;
-        var walkers = new[]
-        {
-            new Walker(fixture, DemoAccounts.EmployerRuc, "0001", Representative),
-            new Walker(fixture, DemoAccounts.EmployerRuc, "0001", OtherValidCedula),
-            new Walker(fixture, DemoAccounts.EmployerRuc, "0003", Representative),
-            new Walker(fixture, UnknownRuc, "0001", Representative),
-        };
-        try
-        {
-            var times = walkers.Select(_ => new List<double>()).ToArray();
-            for (var i = 0; i < runs + 3; i++)
-            {
-                // Rotated order each round, so drift in machine load hits every case alike; three warm-up rounds.
-                for (var k = 0; k < walkers.Length; k++)
-                {
-                    var w = (i + k) % walkers.Length;
-                    var elapsed = await walkers[w].TimeWrongCodeAsync();
-                    if (i >= 3)
-                    {
-                        times[w].Add(elapsed);
-                    }
-                }
-            }
+        using var probes = new EmployerProbes(fixture.Server);
+        var wrongBranch = await probes.PhantomBranchAsync(DemoAccounts.EmployerRuc, hasImage: false);
+        var unknownRuc = await probes.PhantomRucAsync(hasImage: false);
+        var results = await ResponseProbe.RunAsync(Runs, Warmup,
+            probes.Identify("right combination", Root, DemoAccounts.EmployerRuc, "0001", Representative),
+            probes.Identify("wrong representative", Root, DemoAccounts.EmployerRuc, "0001", OtherValidCedula),
+            probes.Identify("wrong branch", Root, DemoAccounts.EmployerRuc, wrongBranch, Representative),
+            probes.Identify("unknown RUC", Root, unknownRuc, "0001", Representative));
+        ResponseProbe.AssertIndistinguishable("employer recovery identify POST", results, output);
+        Assert.Equal(new Seen(302, "/Employer/Recovery/Code", ""), results[0].Seen[0]);
+    }
 
-            var medians = times.Select(Median).ToArray();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"code POST medians over {runs}: right {medians[0]:F2} ms, wrong representative {medians[1]:F2}, wrong branch {medians[2]:F2}, unknown RUC {medians[3]:F2}"));
-            for (var w = 1; w < walkers.Length; w++)
-            {
-                Assert.True(Math.Abs(medians[w] - medians[0]) < 25,
-                    string.Create(CultureInfo.InvariantCulture, $"Case {w}: medians differ by {Math.Abs(medians[w] - medians[0]):F1} ms."));
-            }
-        }
-        finally
-        {
-            foreach (var walker in walkers)
-            {
-                walker.Dispose();
-            }
-        }
+    [Fact]
+    public async Task ImageStep_EveryWrongPart_FailsLikeTheRightCombinationWithAWrongImage_WithMediansWithin25Ms()
+    {
+        var employer = await fixture.CreateEmployerAsync(image: 31);
+        using var probes = new EmployerProbes(fixture.Server);
+        var wrongBranch = await probes.PhantomBranchAsync(employer.Ruc, hasImage: true);
+        var unknownRuc = await probes.PhantomRucAsync(hasImage: true);
+        var results = await ResponseProbe.RunAsync(Runs, Warmup,
+            probes.WrongImage("right combination", employer.Ruc, employer.Branch, employer.Representative, 31, StepsPerFlow),
+            probes.WrongImage("wrong representative", employer.Ruc, employer.Branch, EmployerIds.NewCedula(), 31, StepsPerFlow),
+            probes.WrongImage("wrong branch", employer.Ruc, wrongBranch, employer.Representative, null, StepsPerFlow),
+            probes.WrongImage("unknown RUC", unknownRuc, "0001", employer.Representative, null, StepsPerFlow));
+        ResponseProbe.AssertIndistinguishable("employer recovery image POST", results, output);
+        Assert.Contains(results[0].Seen, s => s.Message.Contains("Le quedan 4 intentos", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CodeStep_EveryWrongPart_FailsLikeTheRightCombinationWithAWrongCode_WithMediansWithin25Ms()
+    {
+        using var probes = new EmployerProbes(fixture.Server);
+        var results = await ResponseProbe.RunAsync(Runs, Warmup,
+            probes.WrongCode("right combination", Root, DemoAccounts.EmployerRuc, "0001", Representative, StepsPerFlow),
+            probes.WrongCode("wrong representative", Root, DemoAccounts.EmployerRuc, "0001", OtherValidCedula, StepsPerFlow),
+            probes.WrongCode("wrong branch", Root, DemoAccounts.EmployerRuc, "0003", Representative, StepsPerFlow),
+            probes.WrongCode("unknown RUC", Root, UnknownRuc, "0001", Representative, StepsPerFlow));
+        ResponseProbe.AssertIndistinguishable("employer recovery code POST", results, output);
+        Assert.Contains(results[0].Seen, s => s.Message.Contains("Los datos no coinciden con nuestros registros. Le quedan 4 intentos", StringComparison.Ordinal));
     }
 
     /// <summary>Identifies (through the image step when the branch shows one), then posts one wrong code.</summary>
     private async Task<string> WrongCodePageAsync(string ruc, string branch, string representative)
     {
         using var browser = fixture.Browser();
-        await StartAsync(fixture, browser, ruc, branch, representative);
+        await EmployerProbes.ReachRecoveryCodeAsync(fixture.Server, browser, ruc, branch, representative);
         var response = await new EmployerDriver(browser).CodeAsync("000000");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task StartAsync(EmployerServerFixture fixture, FormClient browser, string ruc, string branch, string representative)
-    {
-        var driver = new EmployerDriver(browser);
-        var next = EmployerDriver.Location(await driver.IdentifyAsync(ruc, branch, representative));
-        if (next == "/Employer/Recovery/Image")
-        {
-            // A branch with no account may show the image step; its stable "image" is what trying the grid would find.
-            var (_, image) = await fixture.PhantomProfileAsync(ruc, branch);
-            next = EmployerDriver.Location(await driver.PickImageAsync(image));
-        }
-
-        Assert.Equal("/Employer/Recovery/Code", next);
     }
 
     /// <summary>Removes what differs per request: the antiforgery token and nonces.</summary>
@@ -135,45 +123,9 @@ public sealed partial class EmployerEnumerationTests(EmployerServerFixture fixtu
         return Nonce().Replace(html, "nonce=\"(nonce)\"");
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
     [GeneratedRegex("(name=\"__af\" type=\"hidden\" value=)\"[^\"]+\"")]
     private static partial Regex AntiforgeryValue();
 
     [GeneratedRegex("nonce=\"[^\"]+\"")]
     private static partial Regex Nonce();
-
-    /// <summary>Posts wrong codes for one combination, four per flow (the fifth would lock), starting flows as needed.</summary>
-    private sealed class Walker(EmployerServerFixture fixture, string ruc, string branch, string representative) : IDisposable
-    {
-        private FormClient? browser;
-        private int attemptsInFlow;
-
-        public async Task<double> TimeWrongCodeAsync()
-        {
-            if (browser is null || attemptsInFlow == 4)
-            {
-                browser?.Dispose();
-                browser = fixture.Browser();
-                await StartAsync(fixture, browser, ruc, branch, representative);
-                attemptsInFlow = 0;
-            }
-
-            var token = FormClient.AntiforgeryToken(await browser.Http.GetStringAsync("/Employer/Recovery/Code"))!;
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = token, ["Code"] = "000000" });
-            var watch = Stopwatch.StartNew();
-            using var response = await browser.Http.PostAsync("/Employer/Recovery/Code", form);
-            await response.Content.ReadAsByteArrayAsync();
-            watch.Stop();
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            attemptsInFlow++;
-            return watch.Elapsed.TotalMilliseconds;
-        }
-
-        public void Dispose() => browser?.Dispose();
-    }
 }

@@ -76,7 +76,7 @@ public sealed class EmployerRecoveryTests(EmployerServerFixture fixture)
         var driver = new EmployerDriver(browser);
 
         Assert.Equal("/Employer/Recovery/Image", EmployerDriver.Location(await driver.IdentifyAsync(employer.Ruc, employer.Branch, employer.Representative)));
-        var wrong = await driver.PickImageAsync((await GridAsync(browser)).First(id => id != 23));
+        var wrong = await driver.PickImageAsync((await new RecoveryDriver(browser).GridAsync("/Employer/Recovery/Image")).First(id => id != 23));
         Assert.Contains("Le quedan 4 intentos", await EmployerDriver.BodyAsync(wrong));
         Assert.Equal("/Employer/Recovery/Code", EmployerDriver.Location(await driver.PickImageAsync(23)));
 
@@ -172,12 +172,5 @@ public sealed class EmployerRecoveryTests(EmployerServerFixture fixture)
         Assert.Contains("href=\"/Recovery\"", page);
         Assert.Contains("href=\"/Activate\"", page);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await browser.Http.GetAsync("/Employer/Activate")).StatusCode);
-    }
-
-    private static async Task<IReadOnlyList<int>> GridAsync(FormClient browser)
-    {
-        var page = await browser.Http.GetStringAsync("/Employer/Recovery/Image");
-        return System.Text.RegularExpressions.Regex.Matches(page, "name=\"Picked\" value=\"(\\d+)\"")
-            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
     }
 }

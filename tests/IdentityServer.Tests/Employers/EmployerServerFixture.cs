@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Iess.Identity.Accounts;
-using Iess.Identity.Captcha;
 using Iess.Identity.Data;
 using Iess.Identity.Employers;
 using Iess.Identity.Recovery;
@@ -18,7 +16,7 @@ namespace Iess.Identity.Tests.Employers;
 /// <summary>
 /// One real server shared by the employer tests (run one after another in <see cref="EmployerCollection"/>): SQLite,
 /// mail to a real SMTP server and a <see cref="FakeTimeProvider"/> that a pump moves with the wall clock and tests
-/// jump forward to cross expiries. Flow limits are raised so the many flows here do not hit them
+/// jump forward to cross expiries. Flow limits (per branch, per RUC, per address) are raised so the many flows here do not hit them
 /// (<see cref="EmployerLimitTests"/> covers them). Each test that changes an account makes its own employer.
 /// </summary>
 public sealed class EmployerServerFixture : IAsyncLifetime
@@ -43,6 +41,7 @@ public sealed class EmployerServerFixture : IAsyncLifetime
 
         Server.WithSetting("Iess:Messaging:DispatchInterval", "00:00:00.100")
             .WithSetting("Iess:Recovery:MaxFlowsPerIdentifierPerDay", "1000")
+            .WithSetting("Iess:Recovery:MaxFlowsPerGroupPerDay", "100000")
             .WithSetting("Iess:Recovery:MaxFlowsPerIpPerHour", "10000")
             .WithServices(s => s.AddSingleton<TimeProvider>(Clock));
         _ = Server.BaseAddress;
@@ -111,13 +110,8 @@ public sealed class EmployerServerFixture : IAsyncLifetime
     }
 
     /// <summary>The image that passes in a phantom flow for this branch (what an attacker would find by trying the grid).</summary>
-    public async Task<(bool HasImage, int ImageId)> PhantomProfileAsync(string ruc, string branch, int? registered = null)
-    {
-        await using var scope = Server.CreateScope();
-        var hash = await scope.ServiceProvider.GetRequiredService<FlowStore>().IdentifierHashAsync(FlowKind.EmployerRecovery, $"{ruc}-{branch}");
-        var key = await scope.ServiceProvider.GetRequiredService<ServerSecrets>().GetAsync("recovery-grid");
-        return PhantomProfile.For(key, hash, 9, registered);
-    }
+    public Task<(bool HasImage, int ImageId)> PhantomProfileAsync(string ruc, string branch, int? registered = null) =>
+        EmployerProbes.PhantomProfileAsync(Server, ruc, branch, registered);
 
     public async Task<MimeMessage> MailAsync(string to, string subjectPart, int index = 0)
     {
@@ -146,14 +140,11 @@ public sealed partial class EmployerDriver(FormClient browser, string root = "/E
 {
     public FormClient Browser => browser;
 
-    public async Task<HttpResponseMessage> IdentifyAsync(string ruc, string branch, string representative)
-    {
-        var challenge = await browser.Http.GetFromJsonAsync<ProofOfWorkCaptcha.Challenge>("/captcha/challenge");
-        return await browser.SubmitAsync(root, new Dictionary<string, string>
+    public async Task<HttpResponseMessage> IdentifyAsync(string ruc, string branch, string representative) =>
+        await browser.SubmitAsync(root, new Dictionary<string, string>
         {
-            ["Ruc"] = ruc, ["Branch"] = branch, ["Representative"] = representative, ["altcha"] = ProofOfWorkCaptcha.Solve(challenge!),
+            ["Ruc"] = ruc, ["Branch"] = branch, ["Representative"] = representative, ["altcha"] = await RecoveryDriver.SolveCaptchaAsync(browser),
         });
-    }
 
     public Task<HttpResponseMessage> PickImageAsync(int id) =>
         browser.SubmitAsync(root + "/Image", new Dictionary<string, string> { ["Picked"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture) });

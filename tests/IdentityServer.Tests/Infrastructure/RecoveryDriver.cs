@@ -11,14 +11,18 @@ public sealed partial class RecoveryDriver(FormClient browser)
     public FormClient Browser => browser;
 
     /// <summary>Step 1 with a solved CAPTCHA; returns the response (a redirect to Know on success).</summary>
-    public async Task<HttpResponseMessage> IdentifyAsync(string cedula, string path = "/Recovery")
-    {
-        var challenge = await browser.Http.GetFromJsonAsync<ProofOfWorkCaptcha.Challenge>("/captcha/challenge");
-        return await browser.SubmitAsync(path, new Dictionary<string, string>
+    public async Task<HttpResponseMessage> IdentifyAsync(string cedula, string path = "/Recovery") =>
+        await browser.SubmitAsync(path, new Dictionary<string, string>
         {
             ["Cedula"] = cedula,
-            ["altcha"] = ProofOfWorkCaptcha.Solve(challenge!),
+            ["altcha"] = await SolveCaptchaAsync(browser),
         });
+
+    /// <summary>A fresh proof-of-work challenge, solved as the page's script would: the value of the form's <c>altcha</c> field.</summary>
+    public static async Task<string> SolveCaptchaAsync(FormClient browser)
+    {
+        var challenge = await browser.Http.GetFromJsonAsync<ProofOfWorkCaptcha.Challenge>("/captcha/challenge");
+        return ProofOfWorkCaptcha.Solve(challenge!);
     }
 
     public Task<HttpResponseMessage> DateOfBirthAsync(string isoDate) =>
@@ -36,9 +40,9 @@ public sealed partial class RecoveryDriver(FormClient browser)
     }
 
     /// <summary>The image ids offered on the image page, in order.</summary>
-    public async Task<IReadOnlyList<int>> GridAsync()
+    public async Task<IReadOnlyList<int>> GridAsync(string path = "/Recovery/Image")
     {
-        var page = await browser.Http.GetStringAsync("/Recovery/Image");
+        var page = await browser.Http.GetStringAsync(path);
         return ImageChoice().Matches(page).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
     }
 

@@ -19,6 +19,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     private readonly Task running;
     private readonly ConcurrentQueue<MimeMessage> received = new();
     private readonly SemaphoreSlim arrived = new(0);
+    private SmtpHold? hold;
 
     /// <param name="port">A port to reuse (to restart a stopped server); a free one by default.</param>
     public TestSmtpServer(int? port = null)
@@ -46,6 +47,13 @@ public sealed class TestSmtpServer : IAsyncDisposable
         new("Iess:Messaging:Smtp:Security", "None"),
         new("Iess:Messaging:DispatchInterval", "00:00:00.200"),
     ];
+
+    /// <summary>
+    /// Holds the next message at the end of its DATA command: the sender waits for the server's reply until the test
+    /// releases it, so a test can kill the sending node while the message is in flight. A held message released with
+    /// <c>accept: false</c> is answered with a failure and not kept, as a relay does when the transaction is cut off.
+    /// </summary>
+    public SmtpHold HoldNext(Func<MimeMessage, bool> match) => hold = new SmtpHold(match);
 
     /// <summary>Waits until a message matching <paramref name="match"/> arrives, or fails after the timeout.</summary>
     public async Task<MimeMessage> WaitForAsync(Func<MimeMessage, bool> match, TimeSpan? timeout = null)
@@ -99,9 +107,37 @@ public sealed class TestSmtpServer : IAsyncDisposable
             ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
             using var stream = new MemoryStream(buffer.ToArray());
-            owner.received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            if (owner.hold is { } held && held.Match(message) && Interlocked.CompareExchange(ref owner.hold, null, held) == held
+                && !await held.WaitAsync(cancellationToken))
+            {
+                return new SmtpResponse(SmtpReplyCode.TransactionFailed, "transaction cut off");
+            }
+
+            owner.received.Enqueue(message);
             owner.arrived.Release();
             return SmtpResponse.Ok;
         }
+    }
+}
+
+/// <summary>A message held at the end of DATA by <see cref="TestSmtpServer.HoldNext"/>.</summary>
+public sealed class SmtpHold(Func<MimeMessage, bool> match)
+{
+    private readonly TaskCompletionSource reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a sender is waiting for the reply to its message.</summary>
+    public Task Reached => reached.Task;
+
+    /// <summary>Answers the held sender: 250 and the message kept, or a failure and the message dropped.</summary>
+    public void Release(bool accept) => released.TrySetResult(accept);
+
+    internal Func<MimeMessage, bool> Match => match;
+
+    internal Task<bool> WaitAsync(CancellationToken cancellationToken)
+    {
+        reached.TrySetResult();
+        return released.Task.WaitAsync(cancellationToken);
     }
 }

@@ -66,4 +66,28 @@ public sealed class LockoutTests(IessServerFixture server) : IClassFixture<IessS
         Assert.Equal(UnknownCedula, unknown.InputValue("Input.Identifier"));
         Assert.Equal("", wrong.InputValue("Input.Password") ?? "");
     }
+
+    /// <summary>
+    /// What names no account that can sign in (an unknown cédula, an unknown RUC with or without a branch) locks after
+    /// the same number of failures, with the same message, as a real account: the lock does not tell them apart.
+    /// </summary>
+    [Theory]
+    [InlineData("cedula", null)]
+    [InlineData("ruc", "0001")]
+    [InlineData("ruc", "")]
+    public async Task UnknownIdentifiers_LockAfterFiveFailures_LikeARealAccount(string kind, string? branch)
+    {
+        var identifier = kind == "cedula" ? Employers.EmployerIds.NewCedula() : Employers.EmployerIds.NewPrivateCompanyRuc();
+        using var browser = new FormClient(server.BaseAddress);
+        var messages = new List<string>();
+        for (var attempt = 1; attempt <= 6; attempt++)
+        {
+            var response = await browser.SignInAsync(identifier, "Wrong-Password-" + attempt, branch);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+            messages.Add(page.Contains("bloqueada", StringComparison.Ordinal) ? "locked" : page.Contains("no son correctas", StringComparison.Ordinal) ? "failed" : "other");
+        }
+
+        Assert.Equal(["failed", "failed", "failed", "failed", "locked", "locked"], messages);
+    }
 }

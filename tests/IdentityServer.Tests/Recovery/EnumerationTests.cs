@@ -11,7 +11,7 @@ namespace Iess.Identity.Tests.Recovery;
 /// An attacker cannot tell a registered cédula from an unregistered one: the pages read the same and the knowledge
 /// step takes the same time. The known cédula is the demo affiliate's, answered with wrong data.
 /// </summary>
-[Collection(RecoveryCollection.Name)]
+[Collection(TimingCollections.Recovery)]
 public sealed partial class EnumerationTests(RecoveryServerFixture fixture, ITestOutputHelper output)
 {
     private const string UnknownCedula = "0814164307";

@@ -21,8 +21,8 @@ namespace Iess.Identity.Tests.Recovery;
 public sealed class RecoveryServerFixture : IAsyncLifetime
 {
     public const int PhoneCapPerDay = 2;
-    public const string InitialPassword = "Clave-Inicial-Pichincha-2026";
-    public const string KnownDateOfBirth = "1985-03-14";
+    public const string InitialPassword = TestAffiliates.InitialPassword;
+    public const string KnownDateOfBirth = TestAffiliates.KnownDateOfBirth;
 
     private readonly CancellationTokenSource stopPump = new();
     private Task pump = Task.CompletedTask;
@@ -71,29 +71,9 @@ public sealed class RecoveryServerFixture : IAsyncLifetime
 
     public FormClient Browser() => new(Server.BaseAddress);
 
-    /// <summary>
-    /// A new affiliate with a password, date of birth 1985-03-14, security image <paramref name="image"/>, three
-    /// answers and a verified email and mobile of its own, created through the app's own UserManager and SecurityProfile.
-    /// </summary>
-    public async Task<TestAffiliate> CreateAffiliateAsync(string cedula, string phone, int image = 17)
-    {
-        await using var scope = Server.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<IessUser>>();
-        var user = new IessUser
-        {
-            AccountType = AccountType.Affiliate, IessId = cedula, UserName = IessUser.AccountKey(AccountType.Affiliate, cedula),
-            GivenNames = "Rosa Elena", FamilyNames = "Quishpe", DateOfBirth = DateOnly.Parse(KnownDateOfBirth, CultureInfo.InvariantCulture),
-            Email = $"afiliado.{cedula}@example.ec", EmailConfirmed = true, PhoneNumber = phone, PhoneNumberConfirmed = true,
-            CreatedAt = Clock.GetUtcNow(),
-        };
-        var created = await users.CreateAsync(user, InitialPassword);
-        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
-        await scope.ServiceProvider.GetRequiredService<SecurityProfile>().SetAsync(user, image, new Dictionary<int, string>
-        {
-            [4] = "Segundo", [7] = "Guamán", [11] = "Fanesca",
-        });
-        return new TestAffiliate(cedula, user.Email, phone, image);
-    }
+    /// <summary>A new affiliate of its own (see <see cref="TestAffiliates.CreateAsync"/>), created at the fixture's clock.</summary>
+    public Task<TestAffiliate> CreateAffiliateAsync(string cedula, string phone, int image = 17) =>
+        TestAffiliates.CreateAsync(Server, cedula, phone, image, Clock.GetUtcNow());
 
     /// <summary>The flow row this browser's recovery cookie names, read fresh from the database.</summary>
     public async Task<AccountFlow> FlowOfAsync(FormClient browser)
@@ -138,9 +118,6 @@ public sealed class RecoveryServerFixture : IAsyncLifetime
         return body;
     }
 }
-
-/// <summary>An affiliate a test created for itself.</summary>
-public sealed record TestAffiliate(string Cedula, string Email, string Phone, int Image);
 
 [CollectionDefinition(Name)]
 public sealed class RecoveryCollection : ICollectionFixture<RecoveryServerFixture>
