@@ -35,6 +35,10 @@ public static class AdminApiExtensions
     {
         var api = app.MapGroup(Prefix).RequireAuthorization(HelpdeskPolicy).DisableAntiforgery();
         api.MapGet("/me", (HttpContext http) => TypedResults.Ok(Officer.Of(http)));
+        api.MapClientsEndpoints();
+        api.MapOfficersEndpoints();
+        api.MapAuditEndpoints();
+        api.MapMetricsEndpoints();
         api.MapAccountsEndpoints();
         return app;
     }

@@ -18,8 +18,7 @@ public sealed class ClientReconciler(
         await EnsureScopeAsync(IessScopes.Identity, "Identificación IESS / IESS identity", [], cancellationToken);
         await EnsureScopeAsync(IessScopes.Admin, "Consola de administración / Admin console", [IessScopes.AdminApiResource], cancellationToken);
 
-        var clients = configuration.GetSection("Iess:Clients").Get<List<ClientDescriptorOptions>>() ?? [];
-        foreach (var client in clients)
+        foreach (var client in Configured(configuration))
         {
             var descriptor = ToDescriptor(client);
             var existing = await applications.FindByClientIdAsync(client.ClientId, cancellationToken);
@@ -35,6 +34,10 @@ public sealed class ClientReconciler(
             }
         }
     }
+
+    /// <summary>The clients declared under <c>Iess:Clients</c>; the admin API shows them read-only.</summary>
+    public static IReadOnlyList<ClientDescriptorOptions> Configured(IConfiguration configuration) =>
+        configuration.GetSection("Iess:Clients").Get<List<ClientDescriptorOptions>>() ?? [];
 
     /// <summary>Turns a configured client into OpenIddict's descriptor; throws with a clear message on bad input.</summary>
     public static OpenIddictApplicationDescriptor ToDescriptor(ClientDescriptorOptions client)
@@ -115,15 +118,33 @@ public sealed class ClientReconciler(
         return descriptor;
     }
 
-    private static Uri AbsoluteUri(string clientId, string value)
+    private static Uri AbsoluteUri(string clientId, string value) =>
+        RedirectUriProblem(value) is { } problem
+            ? throw new InvalidOperationException($"Client {clientId}: '{value}' {problem}.")
+            : new Uri(value, UriKind.Absolute);
+
+    /// <summary>
+    /// Why a redirect or post-logout URI is refused, or null when it is acceptable: absolute, https (http only on a
+    /// loopback host), no wildcard, no fragment, no user info. Used for configured clients and the admin API alike.
+    /// </summary>
+    public static string? RedirectUriProblem(string? value)
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") ||
-            !string.IsNullOrEmpty(uri.Fragment) || value.Contains('*'))
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 2000 || value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
         {
-            throw new InvalidOperationException($"Client {clientId}: '{value}' is not an absolute http(s) URI without wildcards or fragment.");
+            return "is empty, too long or contains spaces";
         }
 
-        return uri;
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            return "is not an absolute http(s) URI";
+        }
+
+        if (value.Contains('*') || value.Contains('#') || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return "must not contain wildcards, a fragment or user info";
+        }
+
+        return uri.Scheme == "http" && !uri.IsLoopback ? "may use http only on localhost or a loopback address" : null;
     }
 
     private async Task EnsureScopeAsync(string name, string displayName, string[] resources, CancellationToken cancellationToken)

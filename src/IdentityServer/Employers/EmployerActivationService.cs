@@ -79,7 +79,7 @@ public sealed class EmployerActivationService(
         var genuine = user is not null && flow.PendingEmail is not null;
         if (genuine)
         {
-            outbox.QueueEmail(flow.PendingEmail!, EmailTemplates.VerificationCode(user!.DisplayName, code), "employer_activation.email", user.Id);
+            outbox.QueueEmail(flow.PendingEmail!, EmailTemplates.VerificationCode(user!.DisplayName, code), "employer_activation.email", user.Id).FlowId = flow.Id;
         }
 
         if (await flows.SaveAsync(flow) is not StepOutcome.Advanced)

@@ -146,7 +146,7 @@ public sealed class EmployerRecoveryService(
         if (genuine)
         {
             var link = new Uri(publicBase, $"/Employer/Recovery/Link?flow={flow.Id:N}&token={token}");
-            outbox.QueueEmail(flow.PendingEmail!, EmailTemplates.RecoveryCode(user!.DisplayName, code, link, O.EmailLinkLifetime), "employer_recovery.email", user.Id);
+            outbox.QueueEmail(flow.PendingEmail!, EmailTemplates.RecoveryCode(user!.DisplayName, code, link, O.EmailLinkLifetime), "employer_recovery.email", user.Id).FlowId = flow.Id;
         }
 
         if (await flows.SaveAsync(flow) is not StepOutcome.Advanced)

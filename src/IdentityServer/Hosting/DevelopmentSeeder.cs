@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Iess.Identity.Hosting;
 
 /// <summary>The demo accounts the README lists, created once in Development so a newcomer can sign in at once.</summary>
-public sealed class DevelopmentSeeder(UserManager<IessUser> users, RoleManager<IdentityRole> roles, SecurityProfile profiles, TimeProvider time, ILogger<DevelopmentSeeder> logger)
+public sealed class DevelopmentSeeder(UserManager<IessUser> users, SecurityProfile profiles, TimeProvider time, ILogger<DevelopmentSeeder> logger)
 {
     /// <summary>The demo officer's authenticator secret (Base32), printed in the README for Development only.</summary>
     public const string OfficerTotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -22,14 +22,6 @@ public sealed class DevelopmentSeeder(UserManager<IessUser> users, RoleManager<I
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        foreach (var role in AdminApi.OfficerRoles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                await roles.CreateAsync(new IdentityRole(role));
-            }
-        }
-
         var maria = await EnsureAsync(new IessUser
         {
             AccountType = AccountType.Affiliate, IessId = "1710034065", GivenNames = "María José", FamilyNames = "Pérez Andrade",

@@ -7,6 +7,7 @@ using Iess.Identity.Captcha;
 using Iess.Identity.Connect;
 using Iess.Identity.Data;
 using Iess.Identity.Employers;
+using Iess.Identity.Enrolment;
 using Iess.Identity.Login;
 using Iess.Identity.Messaging;
 using Iess.Identity.Profile;
@@ -65,6 +66,7 @@ public static class IessHostingExtensions
         services.AddIessEmployers();
         services.AddIessProfile();
         services.AddIessAdminApi();
+        services.AddIessEnrolment(configuration);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IessMetrics>();
         services.Configure<MaintenanceOptions>(configuration.GetSection(MaintenanceOptions.Section));

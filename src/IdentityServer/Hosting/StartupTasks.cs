@@ -1,5 +1,6 @@
 using Iess.Identity.Connect;
 using Iess.Identity.Data;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -44,10 +45,27 @@ public sealed class StartupTasks(
         }
 
         await clients.ReconcileAsync(cancellationToken);
+        await EnsureOfficerRolesAsync();
 
         if (environment.IsDevelopment() && hosting.Value.SeedDemoData)
         {
             await ActivatorUtilities.CreateInstance<DevelopmentSeeder>(services).SeedAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The officer roles exist in every environment (the admin API and the <c>add-officer</c> verb need them); no
+    /// officer and no password are created here: outside Development the first administrator comes from <c>add-officer</c>.
+    /// </summary>
+    public async Task EnsureOfficerRolesAsync()
+    {
+        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in AdminApi.OfficerRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
         }
     }
 

@@ -3,7 +3,6 @@ using Iess.Identity.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using QRCoder;
 
 namespace Iess.Identity.Profile;
 
@@ -112,8 +111,6 @@ public sealed class TotpModel(UserManager<IessUser> users, IStringLocalizer<Shar
         }
 
         SharedKey = key;
-        var uri = $"otpauth://totp/IESS:{Uri.EscapeDataString(Account.IessId)}?secret={key}&issuer=IESS&digits=6&period=30";
-        using var data = QRCodeGenerator.GenerateQrCode(uri, QRCodeGenerator.ECCLevel.M);
-        QrCodeDataUri = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(5));
+        QrCodeDataUri = AuthenticatorQr.DataUri(Account.IessId, key!);
     }
 }

@@ -156,13 +156,13 @@ public sealed class ActivationService(
         {
             flow.PendingEmail = destination;
             flow.CodeExpiresAt = now + O.EmailLinkLifetime;
-            outbox.QueueEmail(destination, EmailTemplates.VerificationCode(user!.DisplayName, code), "activation.email", user.Id);
+            outbox.QueueEmail(destination, EmailTemplates.VerificationCode(user!.DisplayName, code), "activation.email", user.Id).FlowId = flow.Id;
         }
         else
         {
             flow.PendingPhone = destination;
             flow.CodeExpiresAt = now + O.SmsCodeLifetime;
-            outbox.QueueSms(destination, $"IESS: su codigo para registrar este celular es {code}. Vence en {(int)O.SmsCodeLifetime.TotalMinutes} min. No lo comparta.", "activation.sms", user!.Id);
+            outbox.QueueSms(destination, $"IESS: su codigo para registrar este celular es {code}. Vence en {(int)O.SmsCodeLifetime.TotalMinutes} min. No lo comparta.", "activation.sms", user!.Id).FlowId = flow.Id;
         }
 
         return await flows.AdvanceAsync(flow, "code_sent." + channel.ToString().ToLowerInvariant(), http) == StepOutcome.Advanced

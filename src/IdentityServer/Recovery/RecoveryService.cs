@@ -178,13 +178,13 @@ public sealed class RecoveryService(
             flow.LinkHash = await flows.SecretHashAsync(flow, "link", token);
             flow.CodeExpiresAt = now + O.EmailLinkLifetime;
             var link = new Uri(publicBase, $"/Recovery/Link?flow={flow.Id:N}&token={token}");
-            outbox.QueueEmail(destination, EmailTemplates.RecoveryCode(user.DisplayName, code, link, O.EmailLinkLifetime), "recovery.email", user.Id);
+            outbox.QueueEmail(destination, EmailTemplates.RecoveryCode(user.DisplayName, code, link, O.EmailLinkLifetime), "recovery.email", user.Id).FlowId = flow.Id;
         }
         else
         {
             flow.LinkHash = null;
             flow.CodeExpiresAt = now + O.SmsCodeLifetime;
-            outbox.QueueSms(destination, $"IESS: su codigo para recuperar la clave es {code}. Vence en {(int)O.SmsCodeLifetime.TotalMinutes} min. No lo comparta.", "recovery.sms", user.Id);
+            outbox.QueueSms(destination, $"IESS: su codigo para recuperar la clave es {code}. Vence en {(int)O.SmsCodeLifetime.TotalMinutes} min. No lo comparta.", "recovery.sms", user.Id).FlowId = flow.Id;
         }
 
         if (await flows.SaveAsync(flow) is not StepOutcome.Advanced)

@@ -90,6 +90,8 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Null(await applications.FindByClientIdAsync(DemoAccounts.ConfidentialClientId));
         Assert.Null(await applications.FindByClientIdAsync("iess-admin"));
         Assert.False(await scope.ServiceProvider.GetRequiredService<IessDbContext>().Users.AnyAsync());
+        var roles = await scope.ServiceProvider.GetRequiredService<IessDbContext>().Roles.Select(r => r.Name).ToListAsync();
+        Assert.Equal(["administrator", "helpdesk", "supervisor"], roles.Order(StringComparer.Ordinal));
     }
 
     [Fact]

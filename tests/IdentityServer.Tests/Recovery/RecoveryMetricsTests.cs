@@ -31,8 +31,8 @@ public sealed partial class RecoveryMetricsTests : IAsyncLifetime
 
         await using var scope = server.CreateScope();
         var figures = await scope.ServiceProvider.GetRequiredService<RecoveryMetrics>().ForPeriodAsync(start, DateTimeOffset.UtcNow.AddMinutes(1));
-        var email = figures.Single(f => f.Method == PossessionChannel.Email);
-        var sms = figures.Single(f => f.Method == PossessionChannel.Sms);
+        var email = figures.Single(f => f.Method == VerificationMethod.Email);
+        var sms = figures.Single(f => f.Method == VerificationMethod.Sms);
 
         Assert.Equal(2, email.Requests);
         Assert.Equal(1, email.Completions);
