@@ -202,6 +202,13 @@ public sealed partial class AccountsConsoleTests(AccountsConsoleSystem system) :
         var after = await system.ReadAsync(affiliate.Id);
         Assert.Equal(12, after.SecurityImageId);
         Assert.False(after.MustChooseSecurityProfile);
+
+        // The audit page shows the reset with the officer and the reason, on an intact chain.
+        await page.GotoAsync(new Uri(system.Console.BaseAddress, "/Audit?Subject=" + affiliate.Id).ToString());
+        var reset = page.Locator("#audit tbody tr", new() { HasText = "admin.security_profile.reset" });
+        await Expect(reset).ToHaveCountAsync(1);
+        await Expect(reset).ToContainTextAsync(Reason);
+        await Expect(page.Locator("#chain-status")).ToContainTextAsync("íntegra");
     }
 
     [Fact]
@@ -240,6 +247,11 @@ public sealed partial class AccountsConsoleTests(AccountsConsoleSystem system) :
         var after = await system.ReadAsync(affiliate.Id);
         Assert.Equal(newEmail, after.Email);
         Assert.True(after.EmailConfirmed);
+
+        // The audit page shows the officer's request and the person's confirmation.
+        await page.GotoAsync(new Uri(system.Console.BaseAddress, "/Audit?Subject=" + affiliate.Id).ToString());
+        await Expect(page.Locator("#audit tbody tr", new() { HasText = "admin.official_update.requested" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#audit tbody tr", new() { HasText = "admin.official_update.confirmed" })).ToHaveCountAsync(1);
     }
 
     [Fact]
