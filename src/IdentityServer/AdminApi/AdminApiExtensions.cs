@@ -43,6 +43,32 @@ public static class AdminApiExtensions
         return app;
     }
 
+    /// <summary>
+    /// A body sent to the admin API must be JSON in UTF-8 (RFC 8259); anything else is refused with 415 before any
+    /// endpoint binds it, so no endpoint meets an unknown charset or a form.
+    /// </summary>
+    public static IApplicationBuilder UseAdminApiBodyRules(this IApplicationBuilder app) =>
+        app.UseWhen(IsAdminApi, api => api.Use(async (http, next) =>
+        {
+            var request = http.Request;
+            var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+            if (hasBody && !IsUtf8Json(request.ContentType))
+            {
+                await TypedResults.Problem(
+                    statusCode: StatusCodes.Status415UnsupportedMediaType,
+                    title: "El cuerpo debe ser JSON en UTF-8 / The body must be JSON in UTF-8",
+                    type: "https://iess.gob.ec/problems/unsupported-media-type").ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        }));
+
+    private static bool IsUtf8Json(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)
+        && (media.Charset.Value is not { } charset || string.Equals(charset.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase));
+
     private static void Officers(AuthorizationPolicyBuilder policy, string minimum) =>
         policy.AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()

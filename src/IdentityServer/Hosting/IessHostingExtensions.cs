@@ -150,6 +150,7 @@ public static class IessHostingExtensions
         app.UseRequestLocalization();
         app.UseMiddleware<MaintenanceGate>();
         app.UseMiddleware<BadRequestGuard>();
+        app.UseAdminApiBodyRules();
         app.UseMiddleware<DatabaseOutageGuard>();
         app.UseStaticFiles();
         app.UseRouting();

@@ -260,7 +260,8 @@ public sealed class EnumerationTests(EnumerationTests.Server server, ITestOutput
                 .WithSetting("Iess:Recovery:MaxFlowsPerIpPerHour", "10000")
                 .WithSetting("Iess:Recovery:MaxStepFailures", AttemptsPerStep.ToString(CultureInfo.InvariantCulture))
                 .WithSetting("Iess:Recovery:MaxCodeAttempts", AttemptsPerStep.ToString(CultureInfo.InvariantCulture))
-                .WithSetting("Iess:Accounts:LockoutMaxFailures", "100"))
+                .WithSetting("Iess:Accounts:LockoutMaxFailures", "100")
+                .WithSetting("Iess:Login:MaxFailuresPerAddress", "100000"))
         {
         }
 

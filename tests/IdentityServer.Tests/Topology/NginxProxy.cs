@@ -36,7 +36,7 @@ public sealed class NginxProxy : IAsyncDisposable
     /// <summary>The configuration for a proxy on <paramref name="port"/> in front of <paramref name="upstreamPorts"/>.</summary>
     public static string Configuration(string folder, int port, IEnumerable<int> upstreamPorts)
     {
-        var servers = string.Concat(upstreamPorts.Select(p => $"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;\n"));
+        var servers = string.Concat(upstreamPorts.Select(p => $"        server 127.0.0.1:{p} max_fails=0;\n"));
         var user = Environment.UserName == "root" ? "user root;\n" : "";
         return $$"""
             {{user}}daemon off;
@@ -64,7 +64,7 @@ public sealed class NginxProxy : IAsyncDisposable
                         proxy_set_header X-Forwarded-Proto $scheme;
                         proxy_set_header X-Forwarded-Host $http_host;
                         proxy_next_upstream error timeout;
-                        proxy_connect_timeout 2s;
+                        proxy_connect_timeout 5s;
                         proxy_read_timeout 60s;
                     }
                 }
