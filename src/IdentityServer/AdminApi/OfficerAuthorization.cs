@@ -1,4 +1,5 @@
 using Iess.Identity.Accounts;
+using Iess.Identity.Audit;
 using Iess.Identity.Connect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -26,14 +27,35 @@ public sealed record Officer(string UserId, string IessId, string DisplayName, I
 /// Checks the scope in the token, then the account and its roles in the database: an officer who was locked,
 /// demoted or turned into a non-officer loses access with their next call, not when the token expires.
 /// </summary>
-internal sealed class OfficerRoleHandler(UserManager<IessUser> users, IHttpContextAccessor accessor) : AuthorizationHandler<OfficerRoleRequirement>
+internal sealed class OfficerRoleHandler(UserManager<IessUser> users, IHttpContextAccessor accessor, AuditLog audit) : AuthorizationHandler<OfficerRoleRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, OfficerRoleRequirement requirement)
     {
         var http = accessor.HttpContext;
-        if (http is null || context.User.Identity?.IsAuthenticated != true || !context.User.HasScope(IessScopes.Admin))
+        if (http is null)
         {
             return;
+        }
+
+        if (await AllowsAsync(context, requirement, http))
+        {
+            context.Succeed(requirement);
+            return;
+        }
+
+        // A token that authenticated but may not do this is an access-control failure worth an audit row (once per request).
+        if (context.User.Identity?.IsAuthenticated == true && http.Items.TryAdd(typeof(OfficerRoleHandler), true))
+        {
+            var subject = context.User.GetClaim(Claims.Subject);
+            await audit.WriteAsync("admin.api.denied", "denied", subject, subject, http, $"{http.Request.Method} {http.Request.Path} needs {requirement.Minimum}");
+        }
+    }
+
+    private async Task<bool> AllowsAsync(AuthorizationHandlerContext context, OfficerRoleRequirement requirement, HttpContext http)
+    {
+        if (context.User.Identity?.IsAuthenticated != true || !context.User.HasScope(IessScopes.Admin))
+        {
+            return false;
         }
 
         if (http.Items[typeof(Officer)] is not Officer officer)
@@ -42,7 +64,7 @@ internal sealed class OfficerRoleHandler(UserManager<IessUser> users, IHttpConte
             var user = subject is null ? null : await users.FindByIdAsync(subject);
             if (user is null || user.AccountType != AccountType.Officer || await users.IsLockedOutAsync(user))
             {
-                return;
+                return false;
             }
 
             var roles = (await users.GetRolesAsync(user)).Where(OfficerRoles.IsKnown).Order(StringComparer.Ordinal).ToList();
@@ -50,9 +72,6 @@ internal sealed class OfficerRoleHandler(UserManager<IessUser> users, IHttpConte
             http.Items[typeof(Officer)] = officer;
         }
 
-        if (officer.Has(requirement.Minimum))
-        {
-            context.Succeed(requirement);
-        }
+        return officer.Has(requirement.Minimum);
     }
 }

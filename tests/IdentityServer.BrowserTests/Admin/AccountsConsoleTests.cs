@@ -167,9 +167,10 @@ public sealed partial class AccountsConsoleTests(AccountsConsoleSystem system) :
     }
 
     [Fact]
-    public async Task Supervisor_ResetsTheSecurityProfile_AndTheAffiliateMustChooseANewImageAtTheNextSignIn()
+    public async Task Supervisor_UnlocksAndResetsTheSecurityProfile_TheAffiliateMustChooseANewImage_AndTheAuditPageShowsBoth()
     {
         var affiliate = await system.AffiliateAsync();
+        await system.ChangeAsync(affiliate.Id, (users, user) => users.SetLockoutEndDateAsync(user, DateTimeOffset.UtcNow.AddMinutes(15)));
         var (cedula, secret) = await system.OfficerAsync("supervisor");
         await using var context = await system.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -177,6 +178,9 @@ public sealed partial class AccountsConsoleTests(AccountsConsoleSystem system) :
 
         await page.GotoAsync(new Uri(system.Console.BaseAddress, "/Accounts?q=" + affiliate.IessId).ToString());
         await page.GetByRole(AriaRole.Link, new() { Name = Name }).ClickAsync();
+        await page.Locator("#reason-unlock").FillAsync(Reason);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Desbloquear", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#account-notice")).ToContainTextAsync("Cuenta desbloqueada");
         await Expect(page.Locator("#account-security-profile")).ToContainTextAsync("Registradas");
         await page.Locator("#reason-reset-profile").FillAsync(Reason);
         await page.GetByRole(AriaRole.Button, new() { Name = "Reiniciar perfil de seguridad" }).ClickAsync();
@@ -203,8 +207,9 @@ public sealed partial class AccountsConsoleTests(AccountsConsoleSystem system) :
         Assert.Equal(12, after.SecurityImageId);
         Assert.False(after.MustChooseSecurityProfile);
 
-        // The audit page shows the reset with the officer and the reason, on an intact chain.
+        // The audit page shows the unlock and the reset with the reason, on an intact chain.
         await page.GotoAsync(new Uri(system.Console.BaseAddress, "/Audit?Subject=" + affiliate.Id).ToString());
+        await Expect(page.Locator("#audit tbody tr", new() { HasText = "admin.account.unlocked" })).ToHaveCountAsync(1);
         var reset = page.Locator("#audit tbody tr", new() { HasText = "admin.security_profile.reset" });
         await Expect(reset).ToHaveCountAsync(1);
         await Expect(reset).ToContainTextAsync(Reason);

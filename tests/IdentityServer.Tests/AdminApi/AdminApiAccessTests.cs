@@ -42,6 +42,14 @@ public sealed class AdminApiAccessTests(IessServerFixture fixture) : IClassFixtu
 
         using var after = await http.GetAsync("/api/admin/me");
         Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
+
+        // The refusal is an audited access-control failure, naming the officer and what was asked.
+        await using var check = fixture.Factory.CreateScope();
+        var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Iess.Identity.Data.IessDbContext>(check.ServiceProvider);
+        var officerId = db.Users.Single(u => u.UserName == "O-" + cedula).Id;
+        var denied = Assert.Single(db.AuditEvents.Where(e => e.Type == "admin.api.denied" && e.Subject == officerId).ToList());
+        Assert.Equal("denied", denied.Outcome);
+        Assert.Contains("GET /api/admin/me", denied.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
