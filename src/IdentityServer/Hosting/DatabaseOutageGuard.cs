@@ -6,7 +6,7 @@ using Microsoft.Extensions.Localization;
 namespace Iess.Identity.Hosting;
 
 /// <summary>
-/// While the database cannot be reached (connection refused or dropped, timeouts, an engine shutting down), requests
+/// While the database (or Redis, when the rate counters live there) cannot be reached (connection refused or dropped, timeouts, an engine shutting down), requests
 /// that need it answer 503 with <c>Retry-After</c> instead of a 500: a Spanish/English page for people, an OAuth
 /// <c>temporarily_unavailable</c> error for apps. Nothing is kept in the node, so service resumes by itself once the
 /// connection pool reaches the database again. <c>/health/ready</c> reports the same condition to the proxy.
@@ -31,12 +31,12 @@ internal sealed class DatabaseOutageGuard(RequestDelegate next, IStringLocalizer
         }
     }
 
-    /// <summary>Whether the exception (or one it wraps) says the database cannot be reached right now.</summary>
+    /// <summary>Whether the exception (or one it wraps) says the database or Redis cannot be reached right now.</summary>
     public static bool IsOutage(Exception? exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is DbException { IsTransient: true } or TimeoutException or SocketException or RetryLimitExceededException)
+            if (e is DbException { IsTransient: true } or TimeoutException or SocketException or RetryLimitExceededException or StackExchange.Redis.RedisConnectionException)
             {
                 return true;
             }

@@ -46,6 +46,12 @@ public sealed class RedisThrottleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await attacker.Http.GetAsync("/health/ready")).StatusCode);
         await redis.DisposeAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await attacker.Http.GetAsync("/health/ready")).StatusCode);
+
+        // A sign-in that needs the counters meanwhile gets the clear 503 page with Retry-After, not a 500.
+        using var person = new FormClient(server.BaseAddress);
+        using var refused = await person.SignInAsync(EmployerIds.NewCedula(), "Filtrada-final-2024");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
     }
 
     public async Task InitializeAsync()
