@@ -52,3 +52,19 @@ public static class TestAffiliates
 
 /// <summary>An affiliate a test created for itself.</summary>
 public sealed record TestAffiliate(string Cedula, string Email, string Phone, int Image);
+
+/// <summary>
+/// Fresh passwords that always pass the policy: four random words, so no run of repeated, consecutive or keyboard
+/// characters and no date digits can appear by chance (a random hex string fails the sequence rule about 1 % of the time).
+/// </summary>
+public static class TestPasswords
+{
+    private static readonly string[] Words =
+    [
+        "Volcan", "Colibri", "Tortuga", "Cacao", "Orquidea", "Condor", "Manglar", "Paramo",
+        "Llama", "Quinua", "Ceibo", "Guayaba", "Tapir", "Jaguar", "Nevado", "Laguna",
+    ];
+
+    public static string New(string prefix) =>
+        prefix + "-" + string.Join('-', Enumerable.Range(0, 4).Select(_ => Words[Random.Shared.Next(Words.Length)]));
+}

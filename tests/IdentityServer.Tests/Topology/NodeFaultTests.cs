@@ -79,7 +79,7 @@ public sealed class NodeFaultTests(TopologyFixture topology, ITestOutputHelper o
             Assert.Equal(FlowState.PossessionVerified, before.Flow);
 
             await restarting;
-            var newPassword = $"Clave-Nueva-{i}-{Guid.NewGuid():N}"[..28];
+            var newPassword = TestPasswords.New("Nueva");
             using var direct = new FormClient(victim.Address, browser.Cookies);
             var form = await direct.Http.GetStringAsync("/Recovery/Reset");
             var post = direct.Http.PostAsync("/Recovery/Reset", new FormUrlEncodedContent(new Dictionary<string, string>

@@ -128,7 +128,7 @@ public sealed class SoakTests(TopologyFixture topology, ITestOutputHelper output
                     var recovery = new RecoveryDriver(browser);
                     var code = await TwoNodeTests.ReachCodeAsync(topology, recovery, recoverer);
                     Assert.Equal("/Recovery/Reset", RecoveryDriver.Location(await recovery.CodeAsync(code)));
-                    var next = "Soak-" + Guid.NewGuid().ToString("N")[..20];
+                    var next = TestPasswords.New("Soak");
                     Assert.Equal("/Recovery/Done", RecoveryDriver.Location(await recovery.ResetAsync(next)));
                     password = next;
                     counts.AddOrUpdate("recoveries", 1, (_, c) => c + 1);
