@@ -4,19 +4,28 @@ namespace Iess.Identity.Tests.Accounts;
 
 public sealed class CedulaRucTests
 {
-    /// <summary>The shared reference file: next to the solution's folder, in ../shared/data.</summary>
+    /// <summary>
+    /// The reference file, kept in the repository (Accounts/ecuador-ids.csv, copied to the test output) so a clone
+    /// runs on its own. When the shared original sits next to the solution's folder (../shared/data), the copy must
+    /// equal it, so the two cannot drift apart.
+    /// </summary>
     private static string ReferenceFile()
     {
+        var copy = Path.Combine(AppContext.BaseDirectory, "Accounts", "ecuador-ids.csv");
+        Assert.True(File.Exists(copy), $"The reference file {copy} is missing from the test output.");
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "IessIdentity.sln")))
         {
             folder = folder.Parent;
         }
 
-        Assert.True(folder is not null, $"No folder above {AppContext.BaseDirectory} holds IessIdentity.sln, so ecuador-ids.csv cannot be found.");
-        var path = Path.GetFullPath(Path.Combine(folder.FullName, "..", "shared", "data", "ecuador-ids.csv"));
-        Assert.True(File.Exists(path), $"The reference file {path} is missing; the cédula/RUC validators cannot be checked against it.");
-        return path;
+        var shared = folder is null ? null : Path.GetFullPath(Path.Combine(folder.FullName, "..", "shared", "data", "ecuador-ids.csv"));
+        if (shared is not null && File.Exists(shared))
+        {
+            Assert.Equal(File.ReadAllText(shared), File.ReadAllText(copy));
+        }
+
+        return copy;
     }
 
     [Fact]
