@@ -48,7 +48,8 @@ public static class DataServiceCollectionExtensions
     }
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>
-        builder.UseSqlite(connectionString, sql => sql.MigrationsHistoryTable("__EFMigrationsHistory"));
+        builder.UseSqlite(connectionString, sql => sql.MigrationsHistoryTable("__EFMigrationsHistory"))
+            .AddInterceptors(new SqliteBusyTimeout());
 
     internal static void ConfigureSqlServer(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure());
