@@ -53,12 +53,12 @@ public sealed class BenchReport
         md.AppendLine(CultureInfo.InvariantCulture, $"Run {StartedAt:yyyy-MM-dd HH:mm} UTC — {Database}, {Users} virtual users, {DurationSeconds} s per scenario after {WarmupSeconds} s warm-up.");
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}. Load average before: {LoadAverageBefore}; after: {LoadAverageAfter}.");
         md.AppendLine();
-        md.AppendLine("| scenario | ops/s | p50 ms | p99 ms | errors | server CPU | server peak RSS | limit | ratio to limit |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---:|");
+        md.AppendLine("| scenario | ops/s | p50 ms | p99 ms | errors | server CPU | server peak RSS | RSS start → end of window | limit | ratio to limit |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         foreach (var s in Scenarios)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Name}{(s.Label is null ? "" : $" ({s.Label})")} | {s.PerSecond:N0} | {s.P50Ms:N1} | {s.P99Ms:N1} | {s.Errors} | {s.ServerCpuPercent:N0} % | {s.ServerPeakResidentBytes / 1048576.0:N0} MB | {s.Limit ?? "—"} | {(s.RatioToLimit is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : "—")} |");
+                $"| {s.Name}{(s.Label is null ? "" : $" ({s.Label})")} | {s.PerSecond:N0} | {s.P50Ms:N1} | {s.P99Ms:N1} | {s.Errors} | {s.ServerCpuPercent:N0} % | {s.ServerPeakResidentBytes / 1048576.0:N0} MB | {s.ResidentAtStartBytes / 1048576.0:N0} → {s.ResidentAtEndBytes / 1048576.0:N0} MB ({s.ResidentGrowthPercent:+0.0;-0.0;0.0} %) | {s.Limit ?? "—"} | {(s.RatioToLimit is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : "—")} |");
         }
 
         if (Limits is { } limits)

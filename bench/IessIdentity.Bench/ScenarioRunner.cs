@@ -92,6 +92,8 @@ public static class ScenarioRunner
             ServerCpuPercent = 100 * cpu.TotalSeconds / elapsed.TotalSeconds,
             ServerPeakResidentBytes = Math.Max(peakResident, sampler.Max),
             PeakFromKernelMark = peakReset,
+            ResidentAtStartBytes = sampler.MedianOf(first: true),
+            ResidentAtEndBytes = sampler.MedianOf(first: false),
         };
     }
 
@@ -160,11 +162,15 @@ public static class ScenarioRunner
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    /// <summary>Polls VmRSS while a scenario runs, for kernels that refuse to reset the peak mark.</summary>
+    /// <summary>
+    /// Polls VmRSS every 100 ms while a scenario runs: the peak (for kernels that refuse to reset the peak mark) and
+    /// the resident size at the start and at the end of the measured window, to show growth over a long run.
+    /// </summary>
     private sealed class ResidentSampler : IDisposable
     {
         private readonly CancellationTokenSource stop = new();
         private readonly Task loop;
+        private readonly List<long> samples = [];
         private long max;
 
         public ResidentSampler(ServerProcess server) => loop = Task.Run(async () =>
@@ -173,6 +179,11 @@ public static class ScenarioRunner
             {
                 var (_, current) = server.ResidentMemory();
                 Interlocked.Exchange(ref max, Math.Max(Interlocked.Read(ref max), current));
+                lock (samples)
+                {
+                    samples.Add(current);
+                }
+
                 try
                 {
                     await Task.Delay(100, stop.Token);
@@ -185,6 +196,17 @@ public static class ScenarioRunner
         });
 
         public long Max => Interlocked.Read(ref max);
+
+        /// <summary>The median resident size over the first (or last) tenth of the window, at most 30 s of it.</summary>
+        public long MedianOf(bool first)
+        {
+            lock (samples)
+            {
+                var count = Math.Clamp(samples.Count / 10, 1, 300);
+                var part = (first ? samples.Take(count) : samples.TakeLast(count)).Order().ToList();
+                return part.Count == 0 ? 0 : part[part.Count / 2];
+            }
+        }
 
         public void Dispose()
         {
@@ -243,6 +265,13 @@ public sealed class ScenarioResult
 
     /// <summary>True when the peak is the kernel's VmHWM (reset before the scenario); false when polled VmRSS.</summary>
     public bool PeakFromKernelMark { get; init; }
+
+    /// <summary>Median VmRSS over the first and the last tenth of the measured window (at most 30 s each).</summary>
+    public long ResidentAtStartBytes { get; init; }
+
+    public long ResidentAtEndBytes { get; init; }
+
+    public double? ResidentGrowthPercent => ResidentAtStartBytes > 0 ? 100.0 * (ResidentAtEndBytes - ResidentAtStartBytes) / ResidentAtStartBytes : null;
 
     public string? Limit { get; set; }
 
