@@ -36,7 +36,7 @@ public sealed class BenchOptions
     public int? PruneTokens { get; private set; }
 
     /// <summary>How long the sign-in scenario runs while pruning (it should outlast the pruning).</summary>
-    public int PruneSeconds { get; private set; } = 60;
+    public int PruneSeconds { get; private set; } = 120;
 
     /// <summary>Exit non-zero when any operation failed (the CI smoke: a smoke that ignores errors proves nothing).</summary>
     public bool FailOnErrors { get; private set; }
@@ -53,7 +53,7 @@ public sealed class BenchOptions
           --server-dll PATH  the built server (default src/IdentityServer/bin/Release/net10.0/Iess.IdentityServer.dll)
           --registry N       import 1,000 affiliates, run the scenarios; then import N (timed) and run them again
           --prune N          seed N expired tokens, then run sign-ins while the server prunes them (p99 during pruning)
-          --prune-seconds N  how long sign-ins run while pruning (default 60)
+          --prune-seconds N  how long sign-ins are measured while pruning (default 120; pruning starts 15 s in)
           --skip-limits      do not measure the Argon2id / RS256 limits
           --fail-on-errors   exit with 1 when any operation failed (for the CI smoke)
         """;
