@@ -17,8 +17,8 @@ public sealed class ServerKeysTests : IAsyncLifetime
     public async Task Production_WithRsaEcAndAesKeyFiles_PublishesTheRsaAndEcKeysOnly()
     {
         Production(
-            signing: [Write("signing.pem", RsaPem()), Write("signing-ec.pem", EcPem(ECCurve.NamedCurves.nistP256))],
-            encryption: [Write("encryption.key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))), Write("encryption-old.pem", RsaPem())]);
+            signing: [KeyFiles.Rsa(server.Folder, "signing.pem"), KeyFiles.Ec(server.Folder, "signing-ec.pem", ECCurve.NamedCurves.nistP256)],
+            encryption: [KeyFiles.Aes(server.Folder, "encryption.key"), KeyFiles.Rsa(server.Folder, "encryption-old.pem")]);
 
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         using var jwks = JsonDocument.Parse(await http.GetStringAsync("/.well-known/jwks"));
@@ -30,8 +30,8 @@ public sealed class ServerKeysTests : IAsyncLifetime
     public void Production_WithOnlyAnEcSigningKey_RefusesToStart_SayingIdentityTokensNeedRsa()
     {
         Production(
-            signing: [Write("signing-ec.pem", EcPem(ECCurve.NamedCurves.nistP256))],
-            encryption: [Write("encryption.key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)))]);
+            signing: [KeyFiles.Ec(server.Folder, "signing-ec.pem", ECCurve.NamedCurves.nistP256)],
+            encryption: [KeyFiles.Aes(server.Folder, "encryption.key")]);
 
         var error = Assert.ThrowsAny<Exception>(() => server.BaseAddress);
         Assert.Contains("None of the signing keys", Flatten(error));
@@ -42,8 +42,8 @@ public sealed class ServerKeysTests : IAsyncLifetime
     public void Production_WithA128BitAesKey_RefusesToStart()
     {
         Production(
-            signing: [Write("signing.pem", RsaPem())],
-            encryption: [Write("encryption.key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)))]);
+            signing: [KeyFiles.Rsa(server.Folder, "signing.pem")],
+            encryption: [KeyFiles.Aes(server.Folder, "encryption.key", bits: 128)]);
 
         var error = Assert.ThrowsAny<Exception>(() => server.BaseAddress);
         Assert.Contains("holds a 128-bit key; an AES encryption key must be exactly 256 bits", Flatten(error));
@@ -53,8 +53,8 @@ public sealed class ServerKeysTests : IAsyncLifetime
     public void Production_WithAP384SigningKey_RefusesToStart()
     {
         Production(
-            signing: [Write("signing.pem", RsaPem()), Write("signing-ec.pem", EcPem(ECCurve.NamedCurves.nistP384))],
-            encryption: [Write("encryption.key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)))]);
+            signing: [KeyFiles.Rsa(server.Folder, "signing.pem"), KeyFiles.Ec(server.Folder, "signing-ec.pem", ECCurve.NamedCurves.nistP384)],
+            encryption: [KeyFiles.Aes(server.Folder, "encryption.key")]);
 
         var error = Assert.ThrowsAny<Exception>(() => server.BaseAddress);
         Assert.Contains("only P-256 (ES256) is supported", Flatten(error));
@@ -93,25 +93,6 @@ public sealed class ServerKeysTests : IAsyncLifetime
         {
             server.WithSetting($"Iess:Connect:EncryptionKeys:{i}:Path", encryption[i]);
         }
-    }
-
-    private string Write(string name, string content)
-    {
-        var path = Path.Combine(server.Folder, name);
-        File.WriteAllText(path, content);
-        return path;
-    }
-
-    private static string RsaPem()
-    {
-        using var rsa = RSA.Create(2048);
-        return rsa.ExportPkcs8PrivateKeyPem();
-    }
-
-    private static string EcPem(ECCurve curve)
-    {
-        using var ec = ECDsa.Create(curve);
-        return ec.ExportECPrivateKeyPem();
     }
 
     private static string Flatten(Exception error) => error.InnerException is null ? error.Message : error.Message + " | " + Flatten(error.InnerException);
