@@ -176,8 +176,18 @@ public sealed class BenchDeployment : IAsyncDisposable
 
     private Dictionary<string, string> BuildEnvironment()
     {
-        var signing = WriteKey("signing.pem");
-        var encryption = WriteKey("encryption.pem");
+        string signing, signingEc;
+        using (var rsa = RSA.Create(2048))
+        {
+            signing = WriteKey("signing.pem", rsa.ExportPkcs8PrivateKeyPem());
+        }
+
+        using (var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            signingEc = WriteKey("signing-ec.pem", ec.ExportPkcs8PrivateKeyPem());
+        }
+
+        var encryption = WriteKey("encryption.key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -186,7 +196,9 @@ public sealed class BenchDeployment : IAsyncDisposable
             ["Iess__Database__Provider"] = Provider,
             ["Iess__Database__ConnectionString"] = ConnectionString,
             ["Iess__Database__MigrateOnStart"] = "true",
+            // RSA signs identity tokens (RS256), EC P-256 every other token (ES256); AES-256 seals codes and refresh tokens.
             ["Iess__Connect__SigningKeys__0__Path"] = signing,
+            ["Iess__Connect__SigningKeys__1__Path"] = signingEc,
             ["Iess__Connect__EncryptionKeys__0__Path"] = encryption,
             ["Iess__Connect__RequireHttps"] = "false",
             ["Iess__Hosting__SecureCookies"] = "false",
@@ -213,11 +225,10 @@ public sealed class BenchDeployment : IAsyncDisposable
         return environment;
     }
 
-    private string WriteKey(string name)
+    private string WriteKey(string name, string content)
     {
-        using var rsa = RSA.Create(2048);
         var path = Path.Combine(Folder, name);
-        File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(path, content);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

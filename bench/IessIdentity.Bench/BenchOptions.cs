@@ -54,7 +54,7 @@ public sealed class BenchOptions
           --registry N       import 1,000 affiliates, run the scenarios; then import N (timed) and run them again
           --prune N          seed N expired tokens, then run sign-ins while the server prunes them (p99 during pruning)
           --prune-seconds N  how long sign-ins are measured while pruning (default 120; pruning starts 15 s in)
-          --skip-limits      do not measure the Argon2id / RS256 limits
+          --skip-limits      do not measure the Argon2id / RS256 / ES256 limits
           --fail-on-errors   exit with 1 when any operation failed (for the CI smoke)
         """;
 

@@ -65,7 +65,7 @@ public sealed class BenchReport
         {
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"Limits on this machine ({limits.Cores} cores, all busy, server stopped): Argon2id m={limits.Argon2MemoryKiB} KiB t={limits.Argon2Iterations} p=1: **{limits.Argon2idPerSecond:N1} hashes/s**; RSA-2048 RS256: **{limits.Rs256PerSecond:N0} signatures/s**; CAPTCHA proof of work (difficulty default): **{limits.CaptchaSolvesPerSecond:N0} solves/s**; for comparison only (the server signs RS256), ECDSA P-256 ES256: {limits.Es256PerSecond:N0} signatures/s.");
+                $"Limits on this machine ({limits.Cores} cores, all busy, server stopped): Argon2id m={limits.Argon2MemoryKiB} KiB t={limits.Argon2Iterations} p=1: **{limits.Argon2idPerSecond:N1} hashes/s**; RSA-2048 RS256: **{limits.Rs256PerSecond:N0} signatures/s** (identity tokens); ECDSA P-256 ES256: **{limits.Es256PerSecond:N0} signatures/s** (access, code and refresh tokens); CAPTCHA proof of work (difficulty default): **{limits.CaptchaSolvesPerSecond:N0} solves/s**.");
         }
 
         foreach (var note in Notes)

@@ -10,7 +10,8 @@ namespace Iess.Identity.Bench;
 
 /// <summary>
 /// What this machine can do at most, measured in-process on every core with the server stopped: Argon2id hashes at
-/// the configured cost (the server's own hasher), RS256 signatures with RSA 2048, and CAPTCHA solves by the driver.
+/// the configured cost (the server's own hasher), RS256 signatures with RSA 2048 (identity tokens), ES256 signatures
+/// with P-256 (every other token), and CAPTCHA solves by the driver.
 /// </summary>
 public sealed class MachineLimits
 {
@@ -26,7 +27,7 @@ public sealed class MachineLimits
 
     public double CaptchaSolvesPerSecond { get; init; }
 
-    /// <summary>ECDSA P-256 (ES256) signatures/s, for comparison only: the server signs with RS256.</summary>
+    /// <summary>ECDSA P-256 (ES256) signatures/s: access, code and refresh tokens.</summary>
     public double Es256PerSecond { get; init; }
 
     public static MachineLimits Measure(TimeSpan each)

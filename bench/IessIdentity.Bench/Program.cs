@@ -149,8 +149,9 @@ async Task<ScenarioResult> RunScenarioAsync(string name, BenchDeployment deploym
     {
         (result.Limit, result.LimitPerSecond) = name switch
         {
-            "client_credentials" => ("RS256/s (1 signature per token)", limits.Rs256PerSecond),
-            "refresh_token" => ("RS256/s ÷ 4 (access, id and refresh token signed; presented refresh token decrypted)", limits.Rs256PerSecond / 4),
+            "client_credentials" => ("ES256/s (1 signature per token)", limits.Es256PerSecond),
+            "refresh_token" => ("1 RS256 (id token) + 2 ES256 (access, refresh token) per refresh; refresh token opened with AES",
+                1 / (1 / limits.Rs256PerSecond + 2 / limits.Es256PerSecond)),
             "signin" => ("Argon2id/s (1 hash per sign-in)", limits.Argon2idPerSecond),
             "recovery" => ("CAPTCHA solves/s in the driver", limits.CaptchaSolvesPerSecond),
             _ => ((string?)null, (double?)null),
@@ -233,7 +234,7 @@ static MachineLimits MeasureLimits(BenchOptions options)
     var each = TimeSpan.FromSeconds(options.DurationSeconds >= 10 ? 5 : 1);
     Console.WriteLine($"Measuring this machine's limits ({each.TotalSeconds:N0} s each, all cores)…");
     var limits = MachineLimits.Measure(each);
-    Console.WriteLine($"Argon2id {limits.Argon2idPerSecond:N1}/s, RS256 {limits.Rs256PerSecond:N0}/s, CAPTCHA solves {limits.CaptchaSolvesPerSecond:N0}/s, ES256 (comparison only) {limits.Es256PerSecond:N0}/s");
+    Console.WriteLine($"Argon2id {limits.Argon2idPerSecond:N1}/s, RS256 {limits.Rs256PerSecond:N0}/s, CAPTCHA solves {limits.CaptchaSolvesPerSecond:N0}/s, ES256 {limits.Es256PerSecond:N0}/s");
     return limits;
 }
 

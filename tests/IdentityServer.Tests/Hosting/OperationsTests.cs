@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Security.Cryptography;
 using Iess.Identity.Connect;
 using Iess.Identity.Data;
 using Iess.Identity.Hosting;
@@ -63,14 +62,7 @@ public sealed class OperationsTests : IAsyncLifetime
     [Fact]
     public async Task Production_WithPemKeyFiles_StartsAndPublishesEveryKey()
     {
-        var files = new List<string>();
-        foreach (var name in new[] { "signing-new.pem", "signing-old.pem", "encryption.pem" })
-        {
-            using var rsa = RSA.Create(2048);
-            var path = Path.Combine(server.Folder, name);
-            await File.WriteAllTextAsync(path, rsa.ExportPkcs8PrivateKeyPem());
-            files.Add(path);
-        }
+        var files = new[] { "signing-new.pem", "signing-old.pem", "encryption.pem" }.Select(name => KeyFiles.Rsa(server.Folder, name)).ToList();
 
         server.EnvironmentName = "Production";
         server.WithSetting("Iess:Database:MigrateOnStart", "true")

@@ -60,8 +60,10 @@ public sealed class TopologyFixture : IAsyncLifetime
             ["Iess__Database__ConnectionString"] = connection.ConnectionString,
             ["Iess__Connect__Issuer"] = $"http://127.0.0.1:{proxyPort}/",
             ["Iess__Connect__RequireHttps"] = "false",
-            ["Iess__Connect__SigningKeys__0__Path"] = WriteKey("signing.pem"),
-            ["Iess__Connect__EncryptionKeys__0__Path"] = WriteKey("encryption.pem"),
+            // The same key files on both nodes: RSA signs identity tokens, EC P-256 the others, AES seals codes and refresh tokens.
+            ["Iess__Connect__SigningKeys__0__Path"] = KeyFiles.Rsa(folder, "signing.pem"),
+            ["Iess__Connect__SigningKeys__1__Path"] = KeyFiles.Ec(folder, "signing-ec.pem", ECCurve.NamedCurves.nistP256),
+            ["Iess__Connect__EncryptionKeys__0__Path"] = KeyFiles.Aes(folder, "encryption.key"),
             ["Iess__Hosting__SecureCookies"] = "false",
             ["Iess__Hosting__TrustedProxies__0"] = "127.0.0.1",
             ["Iess__Messaging__ClaimTimeout"] = ClaimTimeout.ToString("c", CultureInfo.InvariantCulture),
@@ -123,14 +125,6 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     public Task<TestAffiliate> CreateAffiliateAsync() =>
         TestAffiliates.CreateAsync(Database, TestAffiliates.NewCedula(), "+59399" + Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture), 17, DateTimeOffset.UtcNow);
-
-    private string WriteKey(string name)
-    {
-        using var rsa = RSA.Create(2048);
-        var path = Path.Combine(folder, name);
-        File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
-        return path;
-    }
 
     private static int FreePort()
     {
