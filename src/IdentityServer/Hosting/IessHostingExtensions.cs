@@ -59,6 +59,7 @@ public static class IessHostingExtensions
         services.AddIessRateCounters(configuration);
         services.AddIessAccounts(configuration, environment);
         services.AddIessConnect(configuration, environment);
+        services.AddIessDiscoveryCache();
         services.AddIessLogin(configuration);
         services.AddIessMessaging(configuration, environment);
         services.AddIessCaptcha(configuration);
@@ -144,6 +145,10 @@ public static class IessHostingExtensions
         var captcha = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CaptchaOptions>>().Value;
         app.UseSecurityHeaders(SecurityHeaders.Policy(app.Environment, CaptchaOptions.WidgetOrigin(captcha.Provider)));
         app.UseExceptionHandler("/Error/500");
+        // Discovery and JWKS from memory: after the forwarded headers (scheme/host/path base of the key), logging,
+        // HSTS, security headers and the exception handler; before localization, maintenance (which exempts them),
+        // the guards, routing, authentication (where OpenIddict runs) and antiforgery. A miss runs all of them.
+        app.UseIessDiscoveryCache();
         // People get the Spanish error page; the admin API answers problem details (RFC 9457) instead.
         app.UseWhen(AdminApiExtensions.IsAdminApi, api => api.UseStatusCodePages(AdminProblems.ForStatusCode));
         app.UseWhen(http => !AdminApiExtensions.IsAdminApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
