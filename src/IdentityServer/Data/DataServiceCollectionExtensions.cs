@@ -49,7 +49,7 @@ public static class DataServiceCollectionExtensions
 
     internal static void ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseSqlite(connectionString, sql => sql.MigrationsHistoryTable("__EFMigrationsHistory"))
-            .AddInterceptors(new SqliteBusyTimeout());
+            .AddInterceptors(new SqliteBusyTimeout(), SqliteWriteGate.Instance);
 
     internal static void ConfigureSqlServer(DbContextOptionsBuilder builder, string connectionString) =>
         builder.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure());
