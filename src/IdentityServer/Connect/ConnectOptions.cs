@@ -31,9 +31,12 @@ public sealed class ConnectOptions
 
     /// <summary>Tokens deleted per statement while pruning; small batches keep each write lock short.</summary>
     [Range(50, 10_000)]
-    public int PruneBatchSize { get; set; } = 500;
+    public int PruneBatchSize { get; set; } = 200;
 
-    /// <summary>The pause after each pruning batch, so requests waiting to write go first.</summary>
+    /// <summary>
+    /// The shortest pause after each pruning batch, so requests waiting to write go first; the pause is never shorter
+    /// than the batch itself took.
+    /// </summary>
     public TimeSpan PruneBatchPause { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Signing keys (PEM or PFX files), newest first: the first signs, all are published.</summary>
