@@ -181,13 +181,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         return result;
     }
 
-    public void CommandFailed(DbCommand command, CommandErrorEventData eventData)
-    {
-        if (eventData.ExecuteMethod == DbCommandMethod.ExecuteNonQuery || Writes(command))
-        {
-            Release(command.Connection);
-        }
-    }
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => ReleaseAfterCommand(command, eventData);
 
     public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {
@@ -195,13 +189,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         return Task.CompletedTask;
     }
 
-    public void CommandCanceled(DbCommand command, CommandEndEventData eventData)
-    {
-        if (eventData.ExecuteMethod == DbCommandMethod.ExecuteNonQuery || Writes(command))
-        {
-            Release(command.Connection);
-        }
-    }
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => ReleaseAfterCommand(command, eventData);
 
     public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
     {
@@ -219,6 +207,15 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
     {
         ReleaseAll(connection);
         return ValueTask.FromResult(result);
+    }
+
+    /// <summary>A command that ended without a reader to dispose gives back the turn its start took.</summary>
+    private static void ReleaseAfterCommand(DbCommand command, CommandEndEventData eventData)
+    {
+        if (eventData.ExecuteMethod == DbCommandMethod.ExecuteNonQuery || Writes(command))
+        {
+            Release(command.Connection);
+        }
     }
 
     /// <summary>A command that returns rows but writes (an upsert with RETURNING, EF's INSERT … RETURNING).</summary>
@@ -250,9 +247,8 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
     private static async Task AcquireAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        if (Enter(connection) is { } turn)
+        if (Enter(connection, out var gate) is { } turn)
         {
-            var gate = turn.Wanted!;
             Interlocked.Increment(ref gate.Waiting);
             try
             {
@@ -272,9 +268,8 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
     private static void Acquire(DbConnection connection)
     {
-        if (Enter(connection) is { } turn)
+        if (Enter(connection, out var gate) is { } turn)
         {
-            var gate = turn.Wanted!;
             Interlocked.Increment(ref gate.Waiting);
             try
             {
@@ -287,9 +282,13 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         }
     }
 
-    /// <summary>Counts one more hold on the connection; returns its turn when the gate must now be waited for.</summary>
-    private static Turn? Enter(DbConnection connection)
+    /// <summary>
+    /// Counts one more hold on the connection; returns its turn, and the file's gate to wait for, when this is the
+    /// outermost hold.
+    /// </summary>
+    private static Turn? Enter(DbConnection connection, out FileGate gate)
     {
+        gate = null!;
         if (connection is not SqliteConnection sqlite || string.IsNullOrEmpty(sqlite.DataSource) || sqlite.DataSource == ":memory:")
         {
             return null;
@@ -301,7 +300,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
             return null;
         }
 
-        turn.Wanted = Gates.GetOrAdd(Path.GetFullPath(sqlite.DataSource), _ => new FileGate());
+        gate = Gates.GetOrAdd(Path.GetFullPath(sqlite.DataSource), _ => new FileGate());
         return turn;
     }
 
@@ -336,8 +335,6 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
         /// <summary>The file's gate, once this turn holds it (null when the wait gave up).</summary>
         public FileGate? Gate { get; set; }
-
-        public FileGate? Wanted { get; set; }
     }
 
     /// <summary>One database file's turn-taking: async waiters of a <see cref="SemaphoreSlim"/> are served in order.</summary>
