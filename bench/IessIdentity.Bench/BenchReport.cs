@@ -53,7 +53,7 @@ public sealed class BenchReport
         md.AppendLine(CultureInfo.InvariantCulture, $"Run {StartedAt:yyyy-MM-dd HH:mm} UTC — {Database}, {Users} virtual users, {DurationSeconds} s per scenario after {WarmupSeconds} s warm-up.");
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}. Load average before: {LoadAverageBefore}; after: {LoadAverageAfter}.");
         md.AppendLine();
-        md.AppendLine("| scenario | ops/s | p50 ms | p99 ms | errors | server CPU | server peak RSS | RSS start → end of window | limit | ratio to limit |");
+        md.AppendLine("| scenario | ops/s | p50 ms | p99 ms | errors | server CPU | server peak RSS | lowest RSS, start → end of window | limit | ratio to limit |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         foreach (var s in Scenarios)
         {

@@ -165,7 +165,7 @@ bool Record(ScenarioResult result, ServerProcess server, BenchDeployment deploym
 {
     report.Scenarios.Add(result);
     Console.WriteLine($"{result.Name + (result.Label is null ? "" : $" ({result.Label})"),-19} {result.PerSecond,9:N1}/s  p50 {result.P50Ms,7:N1} ms  p99 {result.P99Ms,7:N1} ms  errors {result.Errors,5}  " +
-        $"server CPU {result.ServerCpuPercent,4:N0} %  peak RSS {result.ServerPeakResidentBytes / 1048576.0,5:N0} MB ({result.ResidentGrowthPercent:+0.0;-0.0;0.0} % over the window)" +
+        $"server CPU {result.ServerCpuPercent,4:N0} %  peak RSS {result.ServerPeakResidentBytes / 1048576.0,5:N0} MB (lowest RSS {result.ResidentGrowthPercent:+0.0;-0.0;0.0} % over the window)" +
         (result.RatioToLimit is { } ratio ? $"  {ratio,6:P0} of limit" : "") +
         (result.P99InWindowMs is { } during ? $"  p99 during pruning {during:N1} ms ({result.OperationsInWindow} ops)" : ""));
     foreach (var sample in result.ErrorSamples)

@@ -92,8 +92,8 @@ public static class ScenarioRunner
             ServerCpuPercent = 100 * cpu.TotalSeconds / elapsed.TotalSeconds,
             ServerPeakResidentBytes = Math.Max(peakResident, sampler.Max),
             PeakFromKernelMark = peakReset,
-            ResidentAtStartBytes = sampler.MedianOf(first: true),
-            ResidentAtEndBytes = sampler.MedianOf(first: false),
+            ResidentAtStartBytes = sampler.FloorOf(first: true),
+            ResidentAtEndBytes = sampler.FloorOf(first: false),
         };
     }
 
@@ -164,7 +164,9 @@ public static class ScenarioRunner
 
     /// <summary>
     /// Polls VmRSS every 100 ms while a scenario runs: the peak (for kernels that refuse to reset the peak mark) and
-    /// the resident size at the start and at the end of the measured window, to show growth over a long run.
+    /// the floor of the resident size at the start and at the end of the measured window, to show growth over a long
+    /// run. The floor, not the median: between two collections the GC heap holds tens of MB of garbage, so a median
+    /// depends on where the GC cycle happens to be, while memory that is really kept raises the lowest value.
     /// </summary>
     private sealed class ResidentSampler : IDisposable
     {
@@ -197,14 +199,14 @@ public static class ScenarioRunner
 
         public long Max => Interlocked.Read(ref max);
 
-        /// <summary>The median resident size over the first (or last) tenth of the window, at most 30 s of it.</summary>
-        public long MedianOf(bool first)
+        /// <summary>The lowest resident size over the first (or last) tenth of the window, at most 30 s of it.</summary>
+        public long FloorOf(bool first)
         {
             lock (samples)
             {
                 var count = Math.Clamp(samples.Count / 10, 1, 300);
-                var part = (first ? samples.Take(count) : samples.TakeLast(count)).Order().ToList();
-                return part.Count == 0 ? 0 : part[part.Count / 2];
+                var part = first ? samples.Take(count) : samples.TakeLast(count);
+                return part.DefaultIfEmpty(0).Min();
             }
         }
 
@@ -266,7 +268,7 @@ public sealed class ScenarioResult
     /// <summary>True when the peak is the kernel's VmHWM (reset before the scenario); false when polled VmRSS.</summary>
     public bool PeakFromKernelMark { get; init; }
 
-    /// <summary>Median VmRSS over the first and the last tenth of the measured window (at most 30 s each).</summary>
+    /// <summary>Lowest VmRSS over the first and the last tenth of the measured window (at most 30 s each).</summary>
     public long ResidentAtStartBytes { get; init; }
 
     public long ResidentAtEndBytes { get; init; }

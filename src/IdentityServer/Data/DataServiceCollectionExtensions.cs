@@ -3,7 +3,11 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace Iess.Identity.Data;
 
-/// <summary>Registers <see cref="IessDbContext"/> on the configured provider.</summary>
+/// <summary>
+/// Registers <see cref="IessDbContext"/> on the configured provider. Contexts are pooled: EF Core resets a context at
+/// the end of a request and lends it to the next (docs/PERFORMANCE.md, change 14), so a context must keep no state of
+/// its own and take nothing but its options in its constructor.
+/// </summary>
 public static class DataServiceCollectionExtensions
 {
     public static IServiceCollection AddIessData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
@@ -15,13 +19,13 @@ public static class DataServiceCollectionExtensions
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<IessDbContext, SqliteIessDbContext>(o => ConfigureSqlite(o, connectionString));
+                services.AddDbContextPool<IessDbContext, SqliteIessDbContext>(o => ConfigureSqlite(o, connectionString));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<IessDbContext, SqlServerIessDbContext>(o => ConfigureSqlServer(o, connectionString));
+                services.AddDbContextPool<IessDbContext, SqlServerIessDbContext>(o => ConfigureSqlServer(o, connectionString));
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContext<IessDbContext, PostgreSqlIessDbContext>(o => ConfigurePostgreSql(o, connectionString));
+                services.AddDbContextPool<IessDbContext, PostgreSqlIessDbContext>(o => ConfigurePostgreSql(o, connectionString));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");
