@@ -265,7 +265,7 @@ public sealed class ScenarioResult
 
     public long ServerPeakResidentBytes { get; init; }
 
-    /// <summary>True when the peak is the kernel's VmHWM (reset before the scenario); false when polled VmRSS.</summary>
+    /// <summary>True when the peak is the kernel's VmHWM (reset when the measured window starts); false when polled VmRSS.</summary>
     public bool PeakFromKernelMark { get; init; }
 
     /// <summary>Lowest VmRSS over the first and the last tenth of the measured window (at most 30 s each).</summary>
