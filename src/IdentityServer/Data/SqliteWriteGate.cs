@@ -247,12 +247,12 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
     private static async Task AcquireAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        if (Enter(connection, out var gate) is { } turn)
+        if (Enter(connection) is { } turn)
         {
-            Interlocked.Increment(ref gate.Waiting);
+            Interlocked.Increment(ref turn.File.Waiting);
             try
             {
-                turn.Gate = await gate.Lock.WaitAsync(MaximumWait, cancellationToken) ? gate : null;
+                turn.Holds = await turn.File.Lock.WaitAsync(MaximumWait, cancellationToken);
             }
             catch
             {
@@ -261,60 +261,45 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
             }
             finally
             {
-                Interlocked.Decrement(ref gate.Waiting);
+                Interlocked.Decrement(ref turn.File.Waiting);
             }
         }
     }
 
     private static void Acquire(DbConnection connection)
     {
-        if (Enter(connection, out var gate) is { } turn)
+        if (Enter(connection) is { } turn)
         {
-            Interlocked.Increment(ref gate.Waiting);
+            Interlocked.Increment(ref turn.File.Waiting);
             try
             {
-                turn.Gate = gate.Lock.Wait(MaximumWait) ? gate : null;
+                turn.Holds = turn.File.Lock.Wait(MaximumWait);
             }
             finally
             {
-                Interlocked.Decrement(ref gate.Waiting);
+                Interlocked.Decrement(ref turn.File.Waiting);
             }
         }
     }
 
-    /// <summary>
-    /// Counts one more hold on the connection; returns its turn, and the file's gate to wait for, when this is the
-    /// outermost hold.
-    /// </summary>
-    private static Turn? Enter(DbConnection connection, out FileGate gate)
+    /// <summary>Counts one more hold on the connection; returns its turn when this is the outermost hold, which waits.</summary>
+    private static Turn? Enter(DbConnection connection)
     {
-        gate = null!;
         if (connection is not SqliteConnection sqlite || string.IsNullOrEmpty(sqlite.DataSource) || sqlite.DataSource == ":memory:")
         {
             return null;
         }
 
-        var turn = Turns.GetValue(connection, _ => new Turn());
-        if (turn.Depth++ > 0)
-        {
-            return null;
-        }
-
-        gate = Gates.GetOrAdd(Path.GetFullPath(sqlite.DataSource), _ => new FileGate());
-        return turn;
+        // The file's gate is looked up once per connection object (pooled contexts keep theirs), not on every write.
+        var turn = Turns.GetValue(connection, static c => new Turn(Gates.GetOrAdd(Path.GetFullPath(((SqliteConnection)c).DataSource), _ => new FileGate())));
+        return turn.Depth++ == 0 ? turn : null;
     }
 
     private static void Release(DbConnection? connection)
     {
-        if (connection is null || !Turns.TryGetValue(connection, out var turn) || turn.Depth == 0)
+        if (connection is not null && Turns.TryGetValue(connection, out var turn) && turn.Depth > 0 && --turn.Depth == 0)
         {
-            return;
-        }
-
-        if (--turn.Depth == 0)
-        {
-            turn.Gate?.Lock.Release();
-            turn.Gate = null;
+            turn.GiveBack();
         }
     }
 
@@ -323,18 +308,28 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         if (Turns.TryGetValue(connection, out var turn) && turn.Depth > 0)
         {
             turn.Depth = 0;
-            turn.Gate?.Lock.Release();
-            turn.Gate = null;
+            turn.GiveBack();
         }
     }
 
     /// <summary>One connection's hold on its file's gate. A connection is used by one request at a time.</summary>
-    private sealed class Turn
+    private sealed class Turn(FileGate file)
     {
+        public FileGate File { get; } = file;
+
         public int Depth { get; set; }
 
-        /// <summary>The file's gate, once this turn holds it (null when the wait gave up).</summary>
-        public FileGate? Gate { get; set; }
+        /// <summary>True once this turn holds the file's gate (false when the wait gave up after <see cref="MaximumWait"/>).</summary>
+        public bool Holds { get; set; }
+
+        public void GiveBack()
+        {
+            if (Holds)
+            {
+                Holds = false;
+                File.Lock.Release();
+            }
+        }
     }
 
     /// <summary>One database file's turn-taking: async waiters of a <see cref="SemaphoreSlim"/> are served in order.</summary>
