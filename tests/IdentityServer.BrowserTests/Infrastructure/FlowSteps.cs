@@ -31,7 +31,9 @@ public static class FlowSteps
         await page.GetByRole(AriaRole.Button, new() { Name = "Ingresar" }).ClickAsync();
         try
         {
-            await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.Equals("/Login", StringComparison.Ordinal));
+            await page.WaitForURLAsync(
+                url => !new Uri(url).AbsolutePath.Equals("/Login", StringComparison.Ordinal),
+                new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException e)
         {

@@ -10,7 +10,12 @@ public static class PageNavigation
         try
         {
             // A generous limit: a loaded 2-core CI machine can take many seconds for a sign-in's redirect chain.
-            await page.WaitForURLAsync(url => url.StartsWith(prefix, StringComparison.Ordinal), new() { Timeout = 60_000 });
+            // Waits for DOMContentLoaded (the page is parsed and its deferred scripts ran), not for "load": on a
+            // loaded CI machine Chromium once showed the whole /Recovery page, CAPTCHA solved, without Playwright
+            // seeing its load event for 60 s. Every later step waits for the element it needs anyway.
+            await page.WaitForURLAsync(
+                url => url.StartsWith(prefix, StringComparison.Ordinal),
+                new() { Timeout = 60_000, WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException e)
         {
