@@ -41,6 +41,7 @@ public static class ConnectServiceCollectionExtensions
                     .RequireProofKeyForCodeExchange();
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 server.AddProtocolRequestRules();
+                server.AddEventHandler(NoEntryForIdentityTokens.Descriptor);
 
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Phone, Scopes.OfflineAccess, IessScopes.Identity, IessScopes.Admin);
                 server.RegisterClaims(
