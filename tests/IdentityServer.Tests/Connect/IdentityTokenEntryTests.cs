@@ -1,3 +1,4 @@
+using Duende.IdentityModel.OidcClient;
 using Iess.Identity.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -18,10 +19,7 @@ public sealed class IdentityTokenEntryTests(IessServerFixture server) : IClassFi
         var before = await StoredTokensAsync();
         var app = RelyingParty.Spa(server.BaseAddress);
         using var browser = new BrowserlessSignIn(server.BaseAddress);
-        var request = await app.PrepareLoginAsync();
-        var callback = await browser.AuthorizeAsync(request.StartUrl, DemoAccounts.PublicRedirectUri, SignInAnswers.Affiliate);
-        var login = await app.ProcessResponseAsync(callback.ToString(), request);
-        Assert.False(login.IsError, login.Error + " " + login.ErrorDescription);
+        var login = await SignInAsync(app, browser);
         var refreshed = await app.RefreshTokenAsync(login.RefreshToken);
         Assert.False(refreshed.IsError, refreshed.Error + " " + refreshed.ErrorDescription);
         Assert.False(string.IsNullOrEmpty(refreshed.IdentityToken), "A refresh still returns an identity token.");
@@ -44,12 +42,8 @@ public sealed class IdentityTokenEntryTests(IessServerFixture server) : IClassFi
     [Fact]
     public async Task IdentityTokenWithoutEntry_StillSignsOutItsSessionAsIdTokenHint()
     {
-        var app = RelyingParty.Spa(server.BaseAddress);
         using var browser = new BrowserlessSignIn(server.BaseAddress);
-        var request = await app.PrepareLoginAsync();
-        var callback = await browser.AuthorizeAsync(request.StartUrl, DemoAccounts.PublicRedirectUri, SignInAnswers.Affiliate);
-        var login = await app.ProcessResponseAsync(callback.ToString(), request);
-        Assert.False(login.IsError, login.Error + " " + login.ErrorDescription);
+        var login = await SignInAsync(RelyingParty.Spa(server.BaseAddress), browser);
 
         var step = await browser.NavigateAsync(
             "/connect/endsession?id_token_hint=" + Uri.EscapeDataString(login.IdentityToken)
@@ -59,6 +53,15 @@ public sealed class IdentityTokenEntryTests(IessServerFixture server) : IClassFi
         // Accepted without the confirmation page: the hint named the signed-in account.
         Assert.NotNull(step.Callback);
         Assert.DoesNotContain(step.Redirects, r => r.AbsolutePath == "/Logout");
+    }
+
+    private static async Task<LoginResult> SignInAsync(OidcClient app, BrowserlessSignIn browser)
+    {
+        var request = await app.PrepareLoginAsync();
+        var callback = await browser.AuthorizeAsync(request.StartUrl, DemoAccounts.PublicRedirectUri, SignInAnswers.Affiliate);
+        var login = await app.ProcessResponseAsync(callback.ToString(), request);
+        Assert.False(login.IsError, login.Error + " " + login.ErrorDescription);
+        return login;
     }
 
     private async Task<List<(string Id, string? Subject, string? Type)>> StoredTokensAsync()
