@@ -59,13 +59,18 @@ public sealed class BrowserSystemFixture : IAsyncLifetime
     }
 
     /// <summary>Debian's headless Chromium (or the one <c>IESS_TEST_CHROMIUM</c> names).</summary>
-    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
-        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        // Expect(...) waits 5 s by default, actions 20 s (each context's default timeout): on a loaded 2-core CI machine
+        // the page's own work (the CAPTCHA's proof of work, a redirect chain) can take longer than 5 s.
+        Assertions.SetDefaultExpectTimeout(20_000);
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("IESS_TEST_CHROMIUM") ?? "/usr/bin/chromium",
             Headless = true,
             Args = ChromiumArgs,
         });
+    }
 
     /// <summary>A fresh browser (own cookies), at a phone's width when <paramref name="width"/> is given.</summary>
     public async Task<IBrowserContext> NewContextAsync(int? width = null)
