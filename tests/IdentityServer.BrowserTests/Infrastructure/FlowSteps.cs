@@ -29,16 +29,7 @@ public static class FlowSteps
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Ingresar" }).ClickAsync();
-        try
-        {
-            await page.WaitForURLAsync(
-                url => !new Uri(url).AbsolutePath.Equals("/Login", StringComparison.Ordinal),
-                new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"Still on the sign-in page: {await page.Locator("body").InnerTextAsync()}", e);
-        }
+        await page.WaitForUrlAsync(url => !new Uri(url).AbsolutePath.Equals("/Login", StringComparison.Ordinal), "Still on the sign-in page");
     }
 
     /// <summary>The image's name as a Spanish screen reader announces it (its alt text).</summary>
