@@ -15,10 +15,14 @@ namespace Iess.Identity.Data;
 /// <c>ExecuteDelete</c> or an upsert) first waits on a per-file FIFO semaphore.
 /// </summary>
 /// <remarks>
-/// The gate only orders writers; SQLite's own lock still guarantees correctness. So it never blocks for long: a
+/// <para>On a file in write-ahead-log mode the gate also runs the group commit (<see cref="SqliteGroupCommit"/>): a
+/// write that starts outside a transaction is switched to <c>synchronous=NORMAL</c>, switched back to FULL when its turn
+/// ends, and the writer then waits, after giving the turn back, until the WAL has been synced since its commit. Every
+/// end of a turn waits, failed ones too (a commit may have happened before the failure).</para>
+/// <para>The gate only orders writers; SQLite's own lock still guarantees correctness. So it never blocks for long: a
 /// writer that waits <see cref="MaximumWait"/> goes ahead without it (SQLite's busy timeout then applies, as before
 /// the gate), and the turn is given back when the connection closes even if no end event arrived. Nested acquires
-/// on one connection (EF's own transaction inside <c>SaveChanges</c>) count, and only the outermost releases.
+/// on one connection (EF's own transaction inside <c>SaveChanges</c>) count, and only the outermost releases.</para>
 /// </remarks>
 internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor
 {
@@ -36,6 +40,9 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
     /// <summary>How many turns are held on this connection (for tests).</summary>
     internal static int Depth(DbConnection connection) => Turns.TryGetValue(connection, out var turn) ? turn.Depth : 0;
 
+    /// <summary>The file's group commit, if it has one (for tests).</summary>
+    internal static SqliteGroupCommit? GroupCommit(string dataSource) => Gates.TryGetValue(Path.GetFullPath(dataSource), out var gate) ? gate.Committer : null;
+
     /// <summary>How many writers wait for the file's gate (for tests).</summary>
     internal static int Waiting(string dataSource) => Gates.TryGetValue(Path.GetFullPath(dataSource), out var gate) ? Volatile.Read(ref gate.Waiting) : 0;
 
@@ -52,10 +59,10 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         return result;
     }
 
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        ReleaseAfterSave(eventData);
-        return ValueTask.FromResult(result);
+        await ReleaseAsync(OutsideTransaction(eventData));
+        return result;
     }
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -66,49 +73,39 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
     public void SaveChangesFailed(DbContextErrorEventData eventData) => ReleaseAfterSave(eventData);
 
-    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        ReleaseAfterSave(eventData);
-        return Task.CompletedTask;
-    }
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(OutsideTransaction(eventData));
 
     public void SaveChangesCanceled(DbContextEventData eventData) => ReleaseAfterSave(eventData);
 
-    public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
-    {
-        ReleaseAfterSave(eventData);
-        return Task.CompletedTask;
-    }
+    public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(OutsideTransaction(eventData));
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
         await AcquireAsync(connection, cancellationToken);
+        Relax(connection);
         return result;
     }
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         Acquire(connection);
+        Relax(connection);
         return result;
     }
 
     // After a commit or rollback the transaction no longer knows its connection; the context still does.
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context?.Database.GetDbConnection());
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        TransactionCommitted(transaction, eventData);
-        return Task.CompletedTask;
-    }
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(eventData.Context?.Database.GetDbConnection());
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context?.Database.GetDbConnection());
 
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        TransactionRolledBack(transaction, eventData);
-        return Task.CompletedTask;
-    }
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(eventData.Context?.Database.GetDbConnection());
 
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
     {
@@ -116,11 +113,8 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         Release(eventData.Context?.Database.GetDbConnection());
     }
 
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        TransactionFailed(transaction, eventData);
-        return Task.CompletedTask;
-    }
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAsync(eventData.Context?.Database.GetDbConnection());
 
     // A writing command outside any transaction (ExecuteDelete/ExecuteUpdate, raw upserts) takes a turn for itself;
     // inside SaveChanges or a transaction the turn is already held and only counted. A reader's implicit transaction
@@ -128,6 +122,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
     public InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
         Acquire(command.Connection!);
+        Relax(command.Connection!);
         return result;
     }
 
@@ -135,6 +130,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         await AcquireAsync(command.Connection!, cancellationToken);
+        Relax(command.Connection!);
         return result;
     }
 
@@ -144,10 +140,10 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         return result;
     }
 
-    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public async ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Release(command.Connection);
-        return ValueTask.FromResult(result);
+        await ReleaseAsync(command.Connection);
+        return result;
     }
 
     public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
@@ -155,6 +151,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         if (Writes(command))
         {
             Acquire(command.Connection!);
+            Relax(command.Connection!);
         }
 
         return result;
@@ -166,6 +163,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         if (Writes(command))
         {
             await AcquireAsync(command.Connection!, cancellationToken);
+            Relax(command.Connection!);
         }
 
         return result;
@@ -183,40 +181,45 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
     public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => ReleaseAfterCommand(command, eventData);
 
-    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        CommandFailed(command, eventData);
-        return Task.CompletedTask;
-    }
+    public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAfterCommandAsync(command, eventData);
 
     public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => ReleaseAfterCommand(command, eventData);
 
-    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        CommandCanceled(command, eventData);
-        return Task.CompletedTask;
-    }
+    public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default) =>
+        ReleaseAfterCommandAsync(command, eventData);
 
+    // EF closes a connection it opened for a SaveChanges before SavedChanges is raised: this is where most turns end.
     public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
-        ReleaseAll(connection);
+        EndTurn(connection, all: true)?.WaitDurable();
         return result;
     }
 
-    public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    public override async ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
-        ReleaseAll(connection);
-        return ValueTask.FromResult(result);
+        if (EndTurn(connection, all: true) is { } committer)
+        {
+            await committer.WaitDurableAsync();
+        }
+
+        return result;
     }
 
     /// <summary>A command that ended without a reader to dispose gives back the turn its start took.</summary>
     private static void ReleaseAfterCommand(DbCommand command, CommandEndEventData eventData)
     {
-        if (eventData.ExecuteMethod == DbCommandMethod.ExecuteNonQuery || Writes(command))
+        if (EndsTurn(command, eventData))
         {
             Release(command.Connection);
         }
     }
+
+    private static Task ReleaseAfterCommandAsync(DbCommand command, CommandEndEventData eventData) =>
+        EndsTurn(command, eventData) ? ReleaseAsync(command.Connection) : Task.CompletedTask;
+
+    private static bool EndsTurn(DbCommand command, CommandEndEventData eventData) =>
+        eventData.ExecuteMethod == DbCommandMethod.ExecuteNonQuery || Writes(command);
 
     /// <summary>A command that returns rows but writes (an upsert with RETURNING, EF's INSERT … RETURNING).</summary>
     private static bool Writes(DbCommand command)
@@ -295,21 +298,58 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         return turn.Depth++ == 0 ? turn : null;
     }
 
-    private static void Release(DbConnection? connection)
+    /// <summary>
+    /// Once the connection holds its turn and no transaction is open yet, switches this write to the group commit when
+    /// its file has one (or can: WAL mode). Rollback-journal files and writes inside a transaction someone else opened
+    /// keep FULL, and SQLite syncs them itself.
+    /// </summary>
+    private static void Relax(DbConnection connection)
     {
-        if (connection is not null && Turns.TryGetValue(connection, out var turn) && turn.Depth > 0 && --turn.Depth == 0)
+        if (connection is SqliteConnection sqlite && Turns.TryGetValue(connection, out var turn) && turn is { Depth: > 0, Committer: null }
+            && SqliteGroupCommit.OutsideTransaction(sqlite) && turn.File.CommitterFor(sqlite) is { Broken: false } committer)
         {
-            turn.GiveBack();
+            SqliteGroupCommit.SetSynchronous(sqlite, full: false);
+            turn.Committer = committer;
         }
     }
 
-    private static void ReleaseAll(DbConnection connection)
+    private static void Release(DbConnection? connection) => EndTurn(connection, all: false)?.WaitDurable();
+
+    private static Task ReleaseAsync(DbConnection? connection) =>
+        EndTurn(connection, all: false) is { } committer ? committer.WaitDurableAsync() : Task.CompletedTask;
+
+    /// <summary>
+    /// Counts one hold less (or all of them); when none is left, puts the connection back to FULL and gives the turn
+    /// back. Returns the group commit the caller must then wait for, if the turn's write used it.
+    /// </summary>
+    private static SqliteGroupCommit? EndTurn(DbConnection? connection, bool all)
     {
-        if (Turns.TryGetValue(connection, out var turn) && turn.Depth > 0)
+        if (connection is null || !Turns.TryGetValue(connection, out var turn) || turn.Depth == 0)
         {
-            turn.Depth = 0;
+            return null;
+        }
+
+        turn.Depth = all ? 0 : turn.Depth - 1;
+        if (turn.Depth > 0)
+        {
+            return null;
+        }
+
+        var committer = turn.Committer;
+        turn.Committer = null;
+        try
+        {
+            if (committer is not null && connection.State == System.Data.ConnectionState.Open)
+            {
+                SqliteGroupCommit.SetSynchronous((SqliteConnection)connection, full: true);
+            }
+        }
+        finally
+        {
             turn.GiveBack();
         }
+
+        return committer;
     }
 
     /// <summary>One connection's hold on its file's gate. A connection is used by one request at a time.</summary>
@@ -321,6 +361,9 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
         /// <summary>True once this turn holds the file's gate (false when the wait gave up after <see cref="MaximumWait"/>).</summary>
         public bool Holds { get; set; }
+
+        /// <summary>The group commit this turn's write uses (the connection runs <c>synchronous=NORMAL</c> meanwhile).</summary>
+        public SqliteGroupCommit? Committer { get; set; }
 
         public void GiveBack()
         {
@@ -338,5 +381,39 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
         public readonly SemaphoreSlim Lock = new(1, 1);
 
         public int Waiting;
+
+        private readonly object _opening = new();
+        private SqliteGroupCommit? _committer;
+        private bool _unavailable;
+
+        public SqliteGroupCommit? Committer => Volatile.Read(ref _committer);
+
+        /// <summary>
+        /// The file's group commit, made the first time a write finds the file in WAL mode. A file not (yet) in WAL
+        /// mode is asked again at its next write (the server switches to WAL at start-up, after some writes).
+        /// </summary>
+        public SqliteGroupCommit? CommitterFor(SqliteConnection connection)
+        {
+            if (Volatile.Read(ref _committer) is { } committer)
+            {
+                return committer;
+            }
+
+            if (_unavailable || !SqliteGroupCommit.UsesWal(connection))
+            {
+                return null;
+            }
+
+            lock (_opening)
+            {
+                if (_committer is null && !_unavailable)
+                {
+                    _committer = SqliteGroupCommit.Open(connection);
+                    _unavailable = _committer is null;
+                }
+
+                return _committer;
+            }
+        }
     }
 }
