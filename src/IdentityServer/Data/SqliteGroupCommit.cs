@@ -32,7 +32,8 @@ internal sealed class SqliteGroupCommit
     private readonly SafeFileHandle _wal;
     private readonly SqliteConnection _keeper;
 
-    private TaskCompletionSource? _waiting; // the writers whose commits finished since the last sync began
+    private TaskCompletionSource? _waiting; // writers whose commits finished while a sync ran: the next group
+    private bool _syncing;                  // an fsync is running (a writer's own, or the sync thread's)
     private bool _threadRunning;
     private IOException? _failure;
 
@@ -95,9 +96,10 @@ internal sealed class SqliteGroupCommit
     }
 
     /// <summary>
-    /// Completes once the commit that has just finished on the caller's connection is on disk: the writer joins the
-    /// group waiting for the next sync, which the file's sync thread starts only after taking the whole group. Called
-    /// after the write lock was given back. Fails with an <see cref="IOException"/> when that sync (or an earlier one)
+    /// Completes once the commit that has just finished on the caller's connection is on disk. Called after the write
+    /// lock was given back. When no sync is running the caller syncs at once on its own thread (no hand-off: the usual
+    /// case when few write); otherwise it joins the group waiting for the next sync, which the file's sync thread starts
+    /// only after taking the whole group. Fails with an <see cref="IOException"/> when that sync (or an earlier one)
     /// failed.
     /// </summary>
     public Task WaitDurableAsync()
@@ -109,23 +111,44 @@ internal sealed class SqliteGroupCommit
                 return Task.FromException(Doubtful(failure));
             }
 
-            var group = _waiting ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_threadRunning)
+            if (_syncing || _waiting is not null)
             {
-                _threadRunning = true;
-                new Thread(SyncLoop) { IsBackground = true, Name = "SQLite group commit" }.Start();
-            }
-            else
-            {
-                Monitor.Pulse(_sync);
+                var group = _waiting ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                WakeSyncThread();
+                return group.Task;
             }
 
-            return group.Task;
+            _syncing = true;
         }
+
+        var outcome = Sync();
+        lock (_sync)
+        {
+            outcome = Synced(outcome);
+            if (_waiting is not null)
+            {
+                WakeSyncThread();
+            }
+        }
+
+        return outcome is null ? Task.CompletedTask : Task.FromException(Doubtful(outcome));
     }
 
-    /// <summary>The same for a synchronous caller: it blocks, and the sync runs on the file's own thread, not the pool's.</summary>
+    /// <summary>The same for a synchronous caller: it blocks, and a group's sync runs on the file's own thread, not the pool's.</summary>
     public void WaitDurable() => WaitDurableAsync().GetAwaiter().GetResult();
+
+    /// <summary>Starts the sync thread, or wakes it (under the lock).</summary>
+    private void WakeSyncThread()
+    {
+        if (_threadRunning)
+        {
+            Monitor.Pulse(_sync);
+            return;
+        }
+
+        _threadRunning = true;
+        new Thread(SyncLoop) { IsBackground = true, Name = "SQLite group commit" }.Start();
+    }
 
     private void SyncLoop()
     {
@@ -134,7 +157,7 @@ internal sealed class SqliteGroupCommit
             TaskCompletionSource group;
             lock (_sync)
             {
-                while (_waiting is null)
+                while (_waiting is null || _syncing)
                 {
                     if (!Monitor.Wait(_sync, IdleThread) && _waiting is null)
                     {
@@ -146,38 +169,51 @@ internal sealed class SqliteGroupCommit
                 // The group is closed here: whoever commits from now on waits for the next sync.
                 group = _waiting;
                 _waiting = null;
+                _syncing = true;
             }
 
-            IOException? failure = null;
-            try
-            {
-                BeforeFlushForTests?.Invoke();
-                RandomAccess.FlushToDisk(_wal);
-            }
-            catch (Exception exception)
-            {
-                failure = exception as IOException ?? new IOException($"Could not sync {_walPath} to disk.", exception);
-            }
-
+            var outcome = Sync();
             lock (_sync)
             {
-                Flushes++;
-
-                // After a failed write-back Linux may have dropped the pages and reports the error only once, so a
-                // later sync proves nothing about commits made before it: every writer from now on is told.
-                _failure ??= failure;
-                failure = _failure;
+                outcome = Synced(outcome);
             }
 
-            if (failure is null)
+            if (outcome is null)
             {
                 group.SetResult();
             }
             else
             {
-                group.SetException(Doubtful(failure));
+                group.SetException(Doubtful(outcome));
             }
         }
+    }
+
+    /// <summary>One <c>fsync</c> of the WAL; the failure, if any.</summary>
+    private IOException? Sync()
+    {
+        try
+        {
+            BeforeFlushForTests?.Invoke();
+            RandomAccess.FlushToDisk(_wal);
+            return null;
+        }
+        catch (Exception exception)
+        {
+            return exception as IOException ?? new IOException($"Could not sync {_walPath} to disk.", exception);
+        }
+    }
+
+    /// <summary>Records a finished sync (under the lock) and returns the failure its writers must be told of.</summary>
+    private IOException? Synced(IOException? failure)
+    {
+        Flushes++;
+        _syncing = false;
+
+        // After a failed write-back Linux may have dropped the pages and reports the error only once, so a later sync
+        // proves nothing about commits made before it: every writer from now on is told.
+        _failure ??= failure;
+        return _failure;
     }
 
     private static IOException Doubtful(IOException failure) =>
