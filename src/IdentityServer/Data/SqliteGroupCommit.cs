@@ -50,7 +50,7 @@ internal sealed class SqliteGroupCommit
     /// <summary>How many <c>fsync</c>s of the WAL were made (for tests).</summary>
     public int Flushes { get; private set; }
 
-    /// <summary>Runs on the sync thread just before each <c>fsync</c> (tests hold a sync open or make it fail here).</summary>
+    /// <summary>Runs just before each <c>fsync</c>, on whichever thread runs it (tests hold a sync open or make it fail here).</summary>
     public Action? BeforeFlushForTests { get; set; }
 
     /// <summary>
@@ -87,7 +87,8 @@ internal sealed class SqliteGroupCommit
             SyncDirectory(Path.GetDirectoryName(walPath)!);
             return new SqliteGroupCommit(walPath, wal, keeper);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or SqliteException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or SqliteException
+            or DllNotFoundException or EntryPointNotFoundException)
         {
             wal?.Dispose();
             keeper.Dispose();
