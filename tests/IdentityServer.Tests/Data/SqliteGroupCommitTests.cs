@@ -38,7 +38,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
             Assert.True(await flushing.WaitAsync(Patience));
 
             // Committed (another connection reads it) but not yet on disk: the writer has not been answered.
-            Assert.Equal(1, CountOnDisk("first"));
+            Assert.Equal(1, CountCommitted("first"));
             await Task.Delay(300);
             Assert.False(first.IsCompleted);
 
@@ -50,7 +50,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
                 db.RateCounters.Add(Counter("second"));
                 db.SaveChanges();
             });
-            await Eventually.ValueAsync(() => Task.FromResult(CountOnDisk("second")), count => count == 1, Patience);
+            await Eventually.ValueAsync(() => Task.FromResult(CountCommitted("second")), count => count == 1, Patience);
 
             proceed.Release();
             await first.WaitAsync(Patience);
@@ -87,7 +87,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
 
         var flushes = committer.Flushes - before;
         Assert.InRange(flushes, 1, writers / 2);
-        Assert.Equal(writers, Enumerable.Range(0, writers).Sum(i => CountOnDisk($"w{i}")));
+        Assert.Equal(writers, Enumerable.Range(0, writers).Sum(i => CountCommitted($"w{i}")));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
         Assert.Equal(1L, await SynchronousWhileWritingAsync(db, "in-transaction"));
 
         Assert.Equal(2L, Synchronous(db));
-        Assert.Equal(1, CountOnDisk("in-transaction"));
+        Assert.Equal(1, CountCommitted("in-transaction"));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
         Assert.Equal(2L, await SynchronousWhileWritingAsync(db, "journal"));
 
         Assert.Null(SqliteWriteGate.GroupCommit(_file.Path));
-        Assert.Equal(1, CountOnDisk("journal"));
+        Assert.Equal(1, CountCommitted("journal"));
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
 
         await WriteAsync("later");
         Assert.Equal(flushes, committer.Flushes);
-        Assert.Equal(1, CountOnDisk("later"));
+        Assert.Equal(1, CountCommitted("later"));
     }
 
     /// <summary>A migrated file, in WAL mode (as the server sets it) or back in rollback-journal mode.</summary>
@@ -166,7 +166,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
     private static RateCounter Counter(string key) => new() { Key = key, Count = 1, ExpiresAt = DateTimeOffset.UtcNow.AddHours(1) };
 
     /// <summary>What a connection of its own (no pool, no interceptor) reads from the file.</summary>
-    private int CountOnDisk(string key)
+    private int CountCommitted(string key)
     {
         using var connection = new SqliteConnection($"Data Source={_file.Path};Pooling=False");
         connection.Open();
