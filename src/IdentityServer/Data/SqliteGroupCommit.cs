@@ -253,8 +253,8 @@ internal sealed class SqliteGroupCommit
         SqliteException.ThrowExceptionForRC(rc, connection.Handle);
     }
 
-    /// <summary>True when no transaction is open on the connection (a new write's sync level can still be chosen).</summary>
-    public static bool OutsideTransaction(SqliteConnection connection) => raw.sqlite3_get_autocommit(connection.Handle) != 0;
+    /// <summary>True when SQLite has no transaction open on the connection (a new write's sync level can still be chosen).</summary>
+    public static bool InAutocommit(SqliteConnection connection) => raw.sqlite3_get_autocommit(connection.Handle) != 0;
 
     /// <summary>True when the connection's file uses the write-ahead log.</summary>
     public static bool UsesWal(SqliteConnection connection)

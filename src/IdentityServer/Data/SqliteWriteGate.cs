@@ -61,7 +61,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
     public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        await ReleaseAsync(OutsideTransaction(eventData));
+        await ReleaseAfterSaveAsync(eventData);
         return result;
     }
 
@@ -74,12 +74,12 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
     public void SaveChangesFailed(DbContextErrorEventData eventData) => ReleaseAfterSave(eventData);
 
     public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) =>
-        ReleaseAsync(OutsideTransaction(eventData));
+        ReleaseAfterSaveAsync(eventData);
 
     public void SaveChangesCanceled(DbContextEventData eventData) => ReleaseAfterSave(eventData);
 
     public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
-        ReleaseAsync(OutsideTransaction(eventData));
+        ReleaseAfterSaveAsync(eventData);
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
@@ -244,6 +244,8 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
 
     private static void ReleaseAfterSave(DbContextEventData eventData) => Release(OutsideTransaction(eventData));
 
+    private static Task ReleaseAfterSaveAsync(DbContextEventData eventData) => ReleaseAsync(OutsideTransaction(eventData));
+
     /// <summary>The connection of a save that is not part of a caller's transaction (that one holds the turn already).</summary>
     private static DbConnection? OutsideTransaction(DbContextEventData eventData) =>
         eventData.Context is { } context && context.Database.CurrentTransaction is null ? context.Database.GetDbConnection() : null;
@@ -306,7 +308,7 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor, ISaveChangesInt
     private static void Relax(DbConnection connection)
     {
         if (connection is SqliteConnection sqlite && Turns.TryGetValue(connection, out var turn) && turn is { Depth: > 0, Committer: null }
-            && SqliteGroupCommit.OutsideTransaction(sqlite) && turn.File.CommitterFor(sqlite) is { Broken: false } committer)
+            && SqliteGroupCommit.InAutocommit(sqlite) && turn.File.CommitterFor(sqlite) is { Broken: false } committer)
         {
             SqliteGroupCommit.SetSynchronous(sqlite, full: false);
             turn.Committer = committer;
