@@ -73,20 +73,46 @@ public sealed class SqliteGroupCommitTests : IDisposable
     }
 
     [Fact]
-    public async Task Concurrent_writers_share_syncs()
+    public async Task Writers_that_commit_during_a_sync_share_the_next_one()
     {
         await PrepareAsync(wal: true);
         var committer = SqliteWriteGate.GroupCommit(_file.Path)!;
         var before = committer.Flushes;
 
-        // A slow disk: every sync takes 20 ms, while writers keep committing behind it.
-        committer.BeforeFlushForTests = () => Thread.Sleep(20);
-        const int writers = 24;
-        await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(() => WriteAsync($"w{i}")))).WaitAsync(Patience);
-        committer.BeforeFlushForTests = null;
+        // The first sync is held open (a slow disk) while 23 more writers commit behind it.
+        using var flushing = new SemaphoreSlim(0);
+        using var proceed = new SemaphoreSlim(0);
+        var calls = 0;
+        committer.BeforeFlushForTests = () =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                flushing.Release();
+                proceed.Wait();
+            }
+        };
 
-        var flushes = committer.Flushes - before;
-        Assert.InRange(flushes, 1, writers / 2);
+        const int writers = 24;
+        try
+        {
+            var first = Task.Run(() => WriteAsync("w0"));
+            Assert.True(await flushing.WaitAsync(Patience));
+            var others = Enumerable.Range(1, writers - 1).Select(i => Task.Run(() => WriteAsync($"w{i}"))).ToList();
+            await Eventually.ValueAsync(
+                () => Task.FromResult(Enumerable.Range(1, writers - 1).Sum(i => CountCommitted($"w{i}"))), committed => committed == writers - 1, Patience);
+
+            proceed.Release();
+            await Task.WhenAll(others.Append(first)).WaitAsync(Patience);
+        }
+        finally
+        {
+            committer.BeforeFlushForTests = null;
+            proceed.Release(10);
+        }
+
+        // The held sync, then one for everyone who committed during it (a writer still between its commit and joining
+        // the group when the first sync ends may need one more).
+        Assert.InRange(committer.Flushes - before, 2, 3);
         Assert.Equal(writers, Enumerable.Range(0, writers).Sum(i => CountCommitted($"w{i}")));
     }
 
